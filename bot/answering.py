@@ -1,0 +1,201 @@
+"""The answering service: question (+ role, + earlier turns) -> retrieve -> compose -> Answer.
+
+Nothing here knows about Slack; the CLI, the terminal chat and the bot all call `answer()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from bot.extractive import best_sentences, select_passages
+from bot.llm import NOT_FOUND, ChatModel, build_messages, filter_citations
+from bot.models import Answer, Source, Turn
+from bot.prompts import message
+from ingest.embeddings import Embedder
+from ingest.language import detect_language
+from ingest.models import Hit
+from ingest.search import Mode
+
+log = logging.getLogger(__name__)
+
+_SNIPPET_CHARS = 240
+
+
+class Retriever(Protocol):
+    embedder: Embedder
+
+    def search(
+        self, query: str, *, k: int = 5, role: str | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]: ...
+
+    def trusts_language(self, language: str) -> bool: ...
+
+    def idf(self, term: str) -> float: ...
+
+
+@dataclass(frozen=True)
+class AnswerOptions:
+    top_k: int = 5
+    min_confidence: float = 0.5
+    cx_lead: str = "your CX lead"
+    company: str = "our company"
+    llm_timeout_seconds: float = 20.0
+    # Cosine similarities that map to confidence 0 and 1 for a trusted embedding model.
+    dense_floor: float = 0.30
+    dense_ceiling: float = 0.60
+
+
+def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptions) -> float:
+    """How sure retrieval is that the knowledge answers the question, in [0, 1].
+
+    Lexical evidence is the share of the question's (IDF-weighted) terms found in one passage;
+    dense evidence is the best cosine similarity, rescaled, and only counts in languages the
+    embedding model understands.
+    """
+    if not hits:
+        return 0.0
+    lexical = max(h.coverage for h in hits[:3])
+    if not dense_trusted:
+        return lexical
+    best_cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
+    span = options.dense_ceiling - options.dense_floor
+    dense = min(max((best_cosine - options.dense_floor) / span, 0.0), 1.0)
+    return max(0.5 * lexical + 0.5 * dense, min(dense, 1.0) * 0.9, lexical * 0.9)
+
+
+def to_source(hit: Hit, snippet: str | None = None) -> Source:
+    chunk = hit.chunk
+    return Source(
+        path=chunk.path,
+        title=chunk.title,
+        section=chunk.section,
+        score=round(hit.score, 4),
+        snippet=snippet if snippet is not None else chunk.text[:_SNIPPET_CHARS],
+        owner=chunk.owner,
+        updated=chunk.updated,
+        review_by=chunk.review_by,
+    )
+
+
+class AnsweringService:
+    def __init__(
+        self,
+        *,
+        index: Retriever,
+        chat: ChatModel | None = None,
+        options: AnswerOptions | None = None,
+    ) -> None:
+        self.index = index
+        self.chat = chat
+        self.options = options or AnswerOptions()
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm") if chat else None
+
+    def retrieval_query(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up like "and for managers?" needs the thread's topic to be found."""
+        earlier = [t.text for t in history if t.role == "user"]
+        if not earlier:
+            return question
+        return f"{earlier[-1]}\n{question}"
+
+    def answer(
+        self,
+        question: str,
+        *,
+        role: str | None = None,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        question = question.strip()
+        language = detect_language(question) if question else "en"
+        if not question:
+            return Answer(answer=message("empty_question", language), answered=False,
+                          language=language, mode="not_found", role=role)
+        hits = self.index.search(
+            self.retrieval_query(question, history), k=self.options.top_k, role=role
+        )
+        trusted = self.index.trusts_language(language)
+        sure = confidence(hits, dense_trusted=trusted, options=self.options)
+        if sure < self.options.min_confidence:
+            return self._not_found(language, role, sure)
+        passages = select_passages(hits)
+        if self.chat is not None:
+            grounded = self._grounded(question, passages, language, role, history, sure)
+            if grounded is not None:
+                return grounded
+        return self._extractive(question, passages, language, role, sure)
+
+    def _not_found(self, language: str, role: str | None, sure: float) -> Answer:
+        text = message("not_found", language, cx_lead=self.options.cx_lead)
+        return Answer(answer=text, answered=False, language=language, confidence=round(sure, 4),
+                      mode="not_found", role=role)
+
+    def _extractive(
+        self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
+    ) -> Answer:
+        scorer = self._sentence_scorer if self.index.trusts_language(language) else None
+        snippets = [best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages]
+        lines = [message("intro", language), ""]
+        for number, snippet in enumerate(snippets, start=1):
+            body = snippet.replace("\n", "\n  ")
+            lines.append(f"• {body} [{number}]")
+        return Answer(
+            answer="\n".join(lines),
+            answered=True,
+            sources=[to_source(h, s) for h, s in zip(passages, snippets, strict=True)],
+            language=language,
+            confidence=round(sure, 4),
+            mode="extractive",
+            role=role,
+        )
+
+    def _sentence_scorer(self, question: str, units: Sequence[str]) -> list[float]:
+        embedder = self.index.embedder
+        vectors = embedder.embed_passages(list(units))
+        query = embedder.embed_queries([question])[0]
+        return [float(v) for v in np.clip(vectors @ query, 0.0, 1.0)]
+
+    def _grounded(
+        self,
+        question: str,
+        passages: list[Hit],
+        language: str,
+        role: str | None,
+        history: Sequence[Turn],
+        sure: float,
+    ) -> Answer | None:
+        assert self.chat is not None and self._pool is not None
+        messages = build_messages(
+            question, passages, language=language, role=role, history=history,
+            company=self.options.company,
+        )
+        future = self._pool.submit(self.chat.invoke, messages)
+        try:
+            reply = future.result(timeout=self.options.llm_timeout_seconds)
+        except FutureTimeout:
+            log.warning("Chat model timed out after %ss; answering extractively",
+                        self.options.llm_timeout_seconds)
+            return None
+        except Exception:
+            log.exception("Chat model failed; answering extractively")
+            return None
+        if NOT_FOUND in reply and len(reply.strip()) <= len(NOT_FOUND) + 5:
+            return self._not_found(language, role, sure)
+        text, order = filter_citations(reply, len(passages))
+        if not text:
+            return None
+        cited = [passages[n - 1] for n in order] or passages[:1]
+        return Answer(
+            answer=text,
+            answered=True,
+            sources=[to_source(h) for h in cited],
+            language=language,
+            confidence=round(sure, 4),
+            mode="llm",
+            role=role,
+        )

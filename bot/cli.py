@@ -1,0 +1,235 @@
+"""The `cxbot` command line: ingest, ask, chat, eval, doctor, serve and start."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.render import answer_text
+from bot.settings import Settings, explain
+from ingest.index import KnowledgeIndex, SyncBusyError
+from ingest.sync import SyncReport
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="CX Assistant: grounded answers about customer experience, from your CX knowledge.",
+)
+out = Console()
+err = Console(stderr=True)
+log = logging.getLogger("cxbot")
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err.print(explain(exc), markup=False)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Libraries chatter at INFO about HTTP calls and telemetry; keep the terminal readable.
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return settings
+
+
+def open_index(settings: Settings) -> KnowledgeIndex:
+    from bot.wiring import build_index
+
+    return build_index(settings)
+
+
+def run_sync(index: KnowledgeIndex, folder: Path, *, quiet: bool = False) -> SyncReport:
+    if quiet or not err.is_terminal:
+        return index.sync_folder(folder)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Indexing", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=what.capitalize())
+
+        return index.sync_folder(folder, progress=progress)
+
+
+def print_report(report: SyncReport) -> None:
+    err.print(
+        f"Indexed {report.chunks_total} chunks: {len(report.added)} added, "
+        f"{len(report.changed)} changed, {len(report.deleted)} deleted, "
+        f"{report.unchanged} unchanged files; {report.chunks_embedded} chunks embedded "
+        f"in {report.seconds:.1f}s.",
+        markup=False,
+    )
+    for problem in report.problems:
+        err.print(f"  skipped {problem.describe()}", style="yellow", markup=False)
+
+
+def ensure_index(settings: Settings, index: KnowledgeIndex) -> None:
+    """A first `ask` on a fresh machine indexes the folder instead of answering from nothing."""
+    if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
+        err.print("Indexing the knowledge folder for the first time…")
+        print_report(run_sync(index, settings.knowledge_dir))
+
+
+@app.command()
+def ingest(
+    watch: Annotated[bool, typer.Option("--watch", help="Keep running; re-sync on changes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the sync report as JSON.")] = False,
+) -> None:
+    """Sync the knowledge folder into the index (only changed files are re-embedded)."""
+    settings = load_settings()
+    folder = settings.knowledge_dir
+    if not folder.is_dir():
+        err.print(f"Knowledge folder not found: {folder}. Set CX_KNOWLEDGE_DIR.", markup=False)
+        raise typer.Exit(1)
+    index = open_index(settings)
+    try:
+        report = run_sync(index, folder, quiet=as_json)
+    except SyncBusyError as exc:
+        err.print(str(exc))
+        raise typer.Exit(3) from exc
+    if as_json:
+        out.print_json(report.model_dump_json())
+    else:
+        print_report(report)
+    if watch:
+        from ingest.watch import watch as watch_folder
+
+        err.print(f"Watching {folder} for changes (Ctrl+C to stop)…", markup=False)
+        stop = threading.Event()
+
+        def resync() -> None:
+            try:
+                print_report(index.sync_folder(folder))
+            except SyncBusyError as exc:
+                err.print(str(exc))
+
+        try:
+            watch_folder(folder, resync, stop=stop)
+        except KeyboardInterrupt:
+            stop.set()
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line.')],
+    role: Annotated[str | None, typer.Option("--role", help="Your role, e.g. warehouse.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Answer a question from the CX knowledge."""
+    from bot.wiring import build_answering, build_chat_model
+
+    settings = load_settings()
+    index = open_index(settings)
+    ensure_index(settings, index)
+    service = build_answering(settings, index, build_chat_model(settings))
+    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+    for text in questions:
+        if not text:
+            continue
+        answer = service.answer(text, role=role)
+        if as_json:
+            print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
+        else:
+            out.print(answer_text(answer), markup=False, highlight=False)
+            if question == "-":
+                out.print()
+
+
+@app.command()
+def chat(
+    role: Annotated[str | None, typer.Option("--role", help="Your role, e.g. warehouse.")] = None,
+) -> None:
+    """An interactive chat in the terminal, over the same answering pipeline as Slack."""
+    from bot.chat import run_chat
+
+    settings = load_settings()
+    index = open_index(settings)
+    ensure_index(settings, index)
+    run_chat(settings, index, role=role, console=out)
+
+
+@app.command(name="eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(help="Golden JSONL, or JSQuAD JSON.")],
+    k: Annotated[int, typer.Option(help="Cut-off for hit@k.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+) -> None:
+    """Retrieval quality: hit@1, hit@k and MRR@10 for dense, BM25 and fused rankings."""
+    from bot.evaluate import evaluate_dataset, format_table
+
+    settings = load_settings()
+    if not dataset.exists():
+        err.print(f"Dataset not found: {dataset}", markup=False)
+        raise typer.Exit(1)
+    report = evaluate_dataset(settings, dataset, k=k, limit=limit, log=err)
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        out.print(format_table(report), markup=False, highlight=False)
+
+
+@app.command()
+def doctor() -> None:
+    """Check settings, the embedding model, the index and the chat model; say what to fix."""
+    from bot.doctor import run_doctor
+
+    settings = load_settings()
+    raise typer.Exit(run_doctor(settings, console=out))
+
+
+@app.command()
+def serve(
+    http: Annotated[bool, typer.Option("--http", help="Events API over HTTP.")] = False,
+    port: Annotated[int, typer.Option(help="Port for --http.")] = 3000,
+) -> None:
+    """Run the Slack bot (Socket Mode by default, or HTTP with --http)."""
+    load_settings()
+    err.print(
+        "The Slack bot is not part of this release yet; use `cxbot chat` in the terminal.",
+        markup=False,
+    )
+    raise typer.Exit(2)
+
+
+@app.command()
+def start() -> None:
+    """Index the knowledge, then run the Slack bot if tokens are set, else the terminal chat."""
+    settings = load_settings()
+    index = open_index(settings)
+    print_report(run_sync(index, settings.knowledge_dir))
+    if settings.slack_enabled:
+        serve(http=False, port=3000)
+        return
+    from bot.chat import run_chat
+
+    err.print("No Slack tokens in .env: starting the terminal chat instead.")
+    run_chat(settings, index, role=None, console=out)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""All configuration in one `Settings` object, built once in `main()` and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.embeddings import PACKAGED_MODEL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CX_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Slack's conventional names (no CX_ prefix).
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+    )
+
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path(".data")
+    database_url: str | None = None
+
+    embedding_model: str = PACKAGED_MODEL
+    embedding_query_prefix: str | None = None
+    embedding_passage_prefix: str | None = None
+    # Languages the embedding model understands ("*" for a multilingual model). Empty: "en"
+    # for the packaged English model, "*" for any other model.
+    embedding_languages: str = ""
+
+    chroma_host: str | None = None
+    chroma_port: int = Field(default=8000, ge=1, le=65535)
+
+    llm_model: str | None = None
+    llm_timeout_seconds: float = Field(default=20.0, gt=0)
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
+
+    top_k: int = Field(default=5, ge=1, le=20)
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
+    lead_contact: str = "your CX lead"
+    company_name: str = "our company"
+
+    wins_channel: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("llm_model")
+    @classmethod
+    def _provider_model(cls, value: str | None) -> str | None:
+        if value is not None and value.strip() == "":
+            return None
+        if value is not None and ":" not in value:
+            raise ValueError(
+                "use provider:model, for example openai:gpt-4o-mini or ollama:llama3.1"
+            )
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    def dense_languages(self) -> frozenset[str] | None:
+        """None means every language; see `embedding_languages`."""
+        raw = self.embedding_languages.strip()
+        if not raw:
+            return frozenset({"en"}) if self.embedding_model == PACKAGED_MODEL else None
+        if raw == "*":
+            return None
+        return frozenset(part.strip().lower() for part in raw.split(",") if part.strip())
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None
+
+
+_HINTS = {
+    "llm_model": "CX_LLM_MODEL",
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_api_url": "SLACK_API_URL",
+}
+
+
+def env_name(field: str) -> str:
+    return _HINTS.get(field, f"CX_{field.upper()}")
+
+
+def explain(error: ValidationError) -> str:
+    """A message that names the variable, what is wrong and how to fix it."""
+    lines = ["Some settings are not valid (environment variables or .env):"]
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "?"
+        given = item.get("input")
+        lines.append(f"  {env_name(field)}={given!s}: {item['msg']}")
+    lines.append("Fix these in .env (see .env.example for every setting) and run again.")
+    return "\n".join(lines)

@@ -1,0 +1,59 @@
+"""Builds the collaborators from `Settings`: one place, so every entry point wires alike."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.answering import AnsweringService, AnswerOptions
+from bot.llm import ChatModel, LangChainChatModel
+from bot.settings import Settings
+from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.index import KnowledgeIndex
+from ingest.vectors import make_client
+
+log = logging.getLogger(__name__)
+
+
+def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(
+        settings.embedding_model,
+        query_prefix=settings.embedding_query_prefix,
+        passage_prefix=settings.embedding_passage_prefix,
+    )
+
+
+def build_index(settings: Settings) -> KnowledgeIndex:
+    embedder = build_embedder(settings)
+    client = make_client(
+        data_dir=settings.data_dir, host=settings.chroma_host, port=settings.chroma_port
+    )
+    return KnowledgeIndex(
+        data_dir=settings.data_dir,
+        embedder=embedder,
+        client=client,
+        dense_languages=settings.dense_languages(),
+        query_prefix=embedder.query_prefix,
+        passage_prefix=embedder.passage_prefix,
+    )
+
+
+def build_chat_model(settings: Settings) -> ChatModel | None:
+    if not settings.llm_model:
+        return None
+    return LangChainChatModel(settings.llm_model, temperature=settings.llm_temperature)
+
+
+def answer_options(settings: Settings) -> AnswerOptions:
+    return AnswerOptions(
+        top_k=settings.top_k,
+        min_confidence=settings.min_confidence,
+        cx_lead=settings.lead_contact,
+        company=settings.company_name,
+        llm_timeout_seconds=settings.llm_timeout_seconds,
+    )
+
+
+def build_answering(
+    settings: Settings, index: KnowledgeIndex, chat: ChatModel | None = None
+) -> AnsweringService:
+    return AnsweringService(index=index, chat=chat, options=answer_options(settings))

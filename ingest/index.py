@@ -1,0 +1,230 @@
+"""The knowledge index: one object to sync a folder into and search from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from chromadb.api import ClientAPI
+from pydantic import BaseModel
+
+from ingest.chunking import ChunkingOptions
+from ingest.embeddings import Embedder
+from ingest.lexical import LexicalIndex
+from ingest.loaders import load_document, supported_suffixes
+from ingest.models import Document, DocumentMeta, Hit, LoadError, LoadProblem
+from ingest.search import FusionOptions, HybridSearcher, Mode
+from ingest.state import IndexState, StateStore
+from ingest.sync import Progress, SyncReport, plan_and_apply
+from ingest.vectors import VectorStore, collection_name
+
+log = logging.getLogger(__name__)
+
+
+class SyncBusyError(RuntimeError):
+    """Another ingest holds the lock; only one may write the index at a time."""
+
+
+class IndexStatus(BaseModel):
+    documents: int
+    chunks: int
+    last_sync: dt.datetime | None
+    embedding_model: str
+    collection: str
+    generation: str | None
+    problems: list[LoadProblem]
+    overdue: list[str]  # documents past their review date
+
+
+def iter_knowledge_files(root: Path) -> Iterator[Path]:
+    """Supported files under the folder, skipping hidden files and folders."""
+    suffixes = supported_suffixes()
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in suffixes:
+            yield path
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class KnowledgeIndex:
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        embedder: Embedder,
+        client: ClientAPI,
+        dense_languages: frozenset[str] | None = None,
+        chunking: ChunkingOptions | None = None,
+        fusion: FusionOptions | None = None,
+        query_prefix: str = "",
+        passage_prefix: str = "",
+    ) -> None:
+        """`dense_languages`: languages the embedding model understands (None: all of them)."""
+        self.data_dir = data_dir
+        self.embedder = embedder
+        self.dense_languages = dense_languages
+        self.chunking = chunking
+        self.fusion = fusion
+        name = collection_name(embedder.name, query_prefix, passage_prefix)
+        self.store = StateStore(data_dir / "index" / name)
+        self.vectors = VectorStore(client, name, embedder)
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._searcher: HybridSearcher | None = None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def trusts_language(self, language: str) -> bool:
+        return self.dense_languages is None or language in self.dense_languages
+
+    def searcher(self) -> HybridSearcher:
+        """The searcher of the current generation, reloaded when another process synced."""
+        generation = self.store.current_generation()
+        if self._searcher is not None and generation == self._generation:
+            return self._searcher
+        with self._lock:
+            if self._searcher is None or generation != self._generation:
+                state = self.store.load()
+                self._install(state, generation)
+        assert self._searcher is not None
+        return self._searcher
+
+    def _install(self, state: IndexState, generation: str | None) -> None:
+        ids = list(state.chunks)
+        lexical = LexicalIndex(ids, [state.chunks[i].terms for i in ids])
+        self._searcher = HybridSearcher(
+            state,
+            lexical,
+            self.vectors,
+            self.embedder,
+            trusts_language=self.trusts_language,
+            options=self.fusion,
+        )
+        self._generation = generation
+
+    def idf(self, term: str) -> float:
+        return self.searcher().lexical.idf(term)
+
+    @property
+    def state(self) -> IndexState:
+        return self.searcher().state
+
+    def search(
+        self, query: str, *, k: int = 5, role: str | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        return self.searcher().search(query, k=k, role=role, mode=mode)
+
+    def status(self, today: dt.date | None = None) -> IndexStatus:
+        state = self.state
+        today = today or dt.date.today()
+        overdue = sorted(
+            f.path for f in state.files.values() if f.review_by is not None and f.review_by < today
+        )
+        return IndexStatus(
+            documents=len(state.files),
+            chunks=state.chunk_count,
+            last_sync=state.synced_at,
+            embedding_model=state.embedding_model or self.embedder.name,
+            collection=self.vectors.name,
+            generation=self.store.current_generation(),
+            problems=state.problems,
+            overdue=overdue,
+        )
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _sync_lock(self) -> Iterator[None]:
+        # flock is released by the kernel when the holder dies, so a crash never wedges ingest.
+        self.store.root.mkdir(parents=True, exist_ok=True)
+        with (self.store.root / "sync.lock").open("a+") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise SyncBusyError("Another ingest is running; try again when it finishes.") from exc
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def sync_folder(self, root: Path, *, progress: Progress | None = None) -> SyncReport:
+        """Load every supported file (skipping unchanged ones unread) and sync the index."""
+        if not root.is_dir():
+            raise FileNotFoundError(f"Knowledge folder not found: {root}")
+        with self._sync_lock():
+            old = self.store.load()
+            documents: list[Document] = []
+            problems: list[LoadProblem] = []
+            unchanged: list[Document] = []
+            for path in iter_knowledge_files(root):
+                relative = path.relative_to(root).as_posix()
+                previous = old.files.get(relative)
+                try:
+                    if previous is not None and _file_hash(path) == previous.content_hash:
+                        unchanged.append(_placeholder(previous.path, previous.content_hash))
+                        continue
+                    documents.append(load_document(path, root))
+                except LoadError as exc:
+                    problems.append(LoadProblem(path=relative, reason=exc.reason, line=exc.line))
+                except OSError as exc:
+                    problems.append(LoadProblem(path=relative, reason=f"cannot read: {exc}"))
+            return self._apply(old, [*unchanged, *documents], problems, progress)
+
+    def sync_documents(
+        self,
+        documents: Sequence[Document],
+        problems: Sequence[LoadProblem] = (),
+        *,
+        progress: Progress | None = None,
+    ) -> SyncReport:
+        """Sync an explicit set of documents (the whole knowledge: missing paths are deleted)."""
+        with self._sync_lock():
+            return self._apply(self.store.load(), documents, problems, progress)
+
+    def _apply(
+        self,
+        old: IndexState,
+        documents: Sequence[Document],
+        problems: Sequence[LoadProblem],
+        progress: Progress | None,
+    ) -> SyncReport:
+        marker = self.store.root / "SYNC_IN_PROGRESS"
+        interrupted = marker.exists()
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        new, report, stale = plan_and_apply(
+            old,
+            documents,
+            problems,
+            vectors=self.vectors,
+            embedder=self.embedder,
+            chunking=self.chunking,
+            keep_paths=frozenset(p.path for p in problems),
+            progress=progress,
+            cleanup_orphans=interrupted,
+        )
+        if report.changed_anything or interrupted or old.problems != new.problems or not old.files:
+            generation = self.store.save(new)
+            with self._lock:
+                self._install(new, generation)
+            self.vectors.delete(stale)
+        marker.unlink(missing_ok=True)
+        return report
+
+
+def _placeholder(path: str, content_hash: str) -> Document:
+    """Stands for an unchanged file: the sync only compares its hash and keeps its chunks."""
+    return Document(
+        path=path, title="", text="", meta=DocumentMeta(), language="", content_hash=content_hash
+    )

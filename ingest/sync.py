@@ -1,0 +1,160 @@
+"""Incremental sync of documents into the index, by content hash.
+
+Order matters for safety: new vectors are written first (under new ids), then the new
+generation is switched in atomically, and only then are stale vectors deleted. A crash at any
+point leaves the previous generation complete; leftovers are cleaned up by the next sync, and
+vectors a crashed sync already wrote are reused rather than embedded again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+
+from pydantic import BaseModel, Field
+
+from ingest.chunking import ChunkingOptions, chunk_document, embedding_text
+from ingest.embeddings import Embedder
+from ingest.models import Chunk, Document, LoadProblem
+from ingest.state import IndexedChunk, IndexedFile, IndexState
+from ingest.tokenize import tokenize
+from ingest.vectors import VectorStore
+
+#: progress(done, total, what): called while embedding so the CLI can draw a progress bar.
+Progress = Callable[[int, int, str], None]
+
+_EMBED_BATCH = 128
+
+
+class SyncReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
+    deleted: list[str] = Field(default_factory=list)
+    unchanged: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    chunks_total: int = 0
+    problems: list[LoadProblem] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.deleted)
+
+
+def _metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
+    return {
+        "path": chunk.path,
+        "title": chunk.title,
+        "section": chunk.section,
+        "language": chunk.language,
+        "position": chunk.position,
+        "doc_type": chunk.doc_type,
+        "roles": ",".join(chunk.roles),
+    }
+
+
+def _indexed_file(doc: Document, chunk_ids: list[str]) -> IndexedFile:
+    return IndexedFile(
+        path=doc.path,
+        title=doc.title,
+        content_hash=doc.content_hash,
+        chunk_ids=chunk_ids,
+        language=doc.language,
+        doc_type=doc.meta.type.value,
+        owner=doc.meta.owner,
+        updated=doc.meta.updated,
+        review_by=doc.meta.review_by,
+    )
+
+
+def plan_and_apply(
+    old: IndexState,
+    documents: Sequence[Document],
+    problems: Sequence[LoadProblem],
+    *,
+    vectors: VectorStore,
+    embedder: Embedder,
+    chunking: ChunkingOptions | None = None,
+    keep_paths: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    cleanup_orphans: bool = False,
+) -> tuple[IndexState, SyncReport, set[str]]:
+    """Build the next state. Returns it, the report, and vector ids to delete after the switch.
+
+    `keep_paths`: files that failed to load this time; their last good version stays indexed
+    so a typo in one file never makes its knowledge vanish.
+    """
+    started = time.perf_counter()
+    report = SyncReport(problems=list(problems))
+    new = IndexState(
+        embedding_model=embedder.name,
+        collection=vectors.name,
+        problems=list(problems),
+    )
+    pending: list[Chunk] = []
+    seen: set[str] = set()
+    for doc in documents:
+        seen.add(doc.path)
+        previous = old.files.get(doc.path)
+        if previous is not None and previous.content_hash == doc.content_hash:
+            report.unchanged += 1
+            new.files[doc.path] = previous
+            for cid in previous.chunk_ids:
+                new.chunks[cid] = old.chunks[cid]
+            continue
+        (report.changed if previous is not None else report.added).append(doc.path)
+        chunks = chunk_document(doc, chunking)
+        new.files[doc.path] = _indexed_file(doc, [c.id for c in chunks])
+        pending.extend(chunks)
+    for path, previous in old.files.items():
+        if path in seen:
+            continue
+        if path in keep_paths:
+            new.files[path] = previous
+            for cid in previous.chunk_ids:
+                new.chunks[cid] = old.chunks[cid]
+        else:
+            report.deleted.append(path)
+
+    _embed_pending(pending, new, report, vectors=vectors, embedder=embedder, progress=progress)
+    report.chunks_total = len(new.chunks)
+    stale = set(old.chunks) - set(new.chunks)
+    if cleanup_orphans:
+        stale |= vectors.all_ids() - set(new.chunks)
+    new.synced_at = dt.datetime.now(dt.UTC) if report.changed_anything else old.synced_at
+    new.synced_at = new.synced_at or dt.datetime.now(dt.UTC)
+    report.seconds = time.perf_counter() - started
+    return new, report, stale
+
+
+def _embed_pending(
+    pending: list[Chunk],
+    new: IndexState,
+    report: SyncReport,
+    *,
+    vectors: VectorStore,
+    embedder: Embedder,
+    progress: Progress | None,
+) -> None:
+    texts = {c.id: embedding_text(c) for c in pending}
+    already = vectors.existing([c.id for c in pending]) if pending else set()
+    todo = [c for c in pending if c.id not in already]
+    report.chunks_reused += len(pending) - len(todo)
+    for chunk in pending:
+        new.chunks[chunk.id] = IndexedChunk(chunk=chunk, terms=tokenize(texts[chunk.id]))
+    if progress:
+        progress(0, len(todo), "embedding")
+    for start in range(0, len(todo), _EMBED_BATCH):
+        batch = todo[start : start + _EMBED_BATCH]
+        batch_texts = [texts[c.id] for c in batch]
+        vectors.add(
+            [c.id for c in batch],
+            embedder.embed_passages(batch_texts),
+            batch_texts,
+            [_metadata(c) for c in batch],
+        )
+        report.chunks_embedded += len(batch)
+        if progress:
+            progress(report.chunks_embedded, len(todo), "embedding")

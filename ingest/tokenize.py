@@ -1,0 +1,121 @@
+"""Lexical tokenisation for BM25: SudachiPy for Japanese, stemmed words for English.
+
+Queries and passages go through the same function, so a term matches however it was written
+(full-width or half-width, conjugated verb or dictionary form, "refunds" or "refund").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from ingest.language import detect_language
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヶー]")
+# Parts of speech that carry no topic: particles, auxiliaries, symbols, blanks.
+_SKIP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記号"})
+# Sudachi rejects very long inputs; chunks are small, but a long query or title must not fail.
+_SUDACHI_MAX_CHARS = 4000
+
+_ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just let me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    i'm it's don't can't what's i'd i've you're""".split()
+)
+
+# Sudachi normalised forms of function-like verbs and nouns that say nothing about the topic.
+_JAPANESE_STOPWORDS = frozenset(
+    "居る 有る 為る 成る 出来る 下さる 頂く 貰う 呉れる 良い 事 物 此の 其の 彼の 此れ 其れ "
+    "何 様 思う 言う 行う 時 方 所 今 よう ため".split()
+)
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def _stemmer_factory() -> object:
+    import Stemmer  # PyStemmer: Snowball stemmers compiled in C
+
+    return Stemmer
+
+
+def _english_stemmer() -> object:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _stemmer_factory().Stemmer("english")  # type: ignore[attr-defined]
+        _local.stemmer = stemmer
+    return stemmer
+
+
+def _sudachi() -> object:
+    # Sudachi tokenizers are not safe to share between threads; one per thread is cheap.
+    tokenizer = getattr(_local, "sudachi", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary
+
+        tokenizer = Dictionary(dict="core").create()
+        _local.sudachi = tokenizer
+    return tokenizer
+
+
+def normalize(text: str) -> str:
+    """NFKC folds full-width letters and digits so "ＣＳＡＴ" and "CSAT" are one term."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def english_tokens(text: str) -> list[str]:
+    words = [w.replace("’", "'") for w in _WORD.findall(text)]
+    words = [w for w in words if w not in _ENGLISH_STOPWORDS]
+    words = [w.split("'")[0] for w in words]
+    stemmer = _english_stemmer()
+    return list(stemmer.stemWords(words))  # type: ignore[attr-defined]
+
+
+def _sudachi_terms(text: str, mode_name: str) -> list[str]:
+    from sudachipy import SplitMode
+
+    mode = getattr(SplitMode, mode_name)
+    tokenizer = _sudachi()
+    tokens: list[str] = []
+    for start in range(0, len(text), _SUDACHI_MAX_CHARS):
+        piece = text[start : start + _SUDACHI_MAX_CHARS]
+        for morpheme in tokenizer.tokenize(piece, mode):  # type: ignore[attr-defined]
+            if morpheme.part_of_speech()[0] in _SKIP_POS:
+                continue
+            surface = morpheme.surface().strip()
+            if not surface:
+                continue
+            if _JAPANESE_RUN.search(surface):
+                term = morpheme.normalized_form()
+                if term not in _JAPANESE_STOPWORDS:
+                    tokens.append(term)
+            else:
+                tokens.extend(english_tokens(surface))
+    return tokens
+
+
+def japanese_tokens(text: str) -> list[str]:
+    """Each word at two granularities: short units (mode A) and whole compounds (mode C).
+
+    A question may say "返金" where the guide says "返金対応", or the other way round; indexing
+    both views lets either match. Measured on JSQuAD hit@5: mode B alone 0.966, mode A alone
+    0.968, A and C together 0.971.
+    """
+    return _sudachi_terms(text, "A") + _sudachi_terms(text, "C")
+
+
+def tokenize(text: str, language: str | None = None) -> list[str]:
+    """Terms for BM25. Text with Japanese script goes through Sudachi; Latin words are stemmed."""
+    norm = normalize(text)
+    lang = language or detect_language(norm)
+    if lang == "ja" or _JAPANESE_RUN.search(norm):
+        return japanese_tokens(norm)
+    return english_tokens(norm)

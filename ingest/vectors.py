@@ -1,0 +1,133 @@
+"""The dense side: a Chroma collection with an explicit embedding function, cosine space."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+from ingest.embeddings import Embedder, Vectors
+
+_BATCH = 500
+
+
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma our embedder so it never falls back to its own downloading default."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_queries(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "cx-assistant"
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        raise NotImplementedError("CX Assistant passes its embedding function explicitly")
+
+
+def make_client(*, data_dir: Path, host: str | None = None, port: int = 8000) -> ClientAPI:
+    """Embedded Chroma under the data folder, or a Chroma server when a host is given."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=settings)
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def collection_name(model: str, query_prefix: str, passage_prefix: str) -> str:
+    """One collection per embedding model: vectors of two models must never mix."""
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(model).name.lower()).strip("-")[:30] or "model"
+    digest = hashlib.sha256(f"{model}\0{query_prefix}\0{passage_prefix}".encode()).hexdigest()
+    return f"cx-{slug}-{digest[:8]}"
+
+
+class VectorStore:
+    def __init__(self, client: ClientAPI, name: str, embedder: Embedder) -> None:
+        self.name = name
+        self._collection = client.get_or_create_collection(
+            name=name,
+            embedding_function=ChromaEmbeddingFunction(embedder),  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            found.update(self._collection.get(ids=batch, include=[])["ids"])
+        return found
+
+    def all_ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def add(
+        self,
+        ids: Sequence[str],
+        vectors: Vectors,
+        documents: Sequence[str],
+        metadatas: Sequence[dict[str, str | int | float | bool]],
+    ) -> None:
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            self._collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=vectors[start:end],
+                documents=list(documents[start:end]),
+                metadatas=list(metadatas[start:end]),  # type: ignore[arg-type]
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        batch = list(ids)
+        for start in range(0, len(batch), _BATCH):
+            self._collection.delete(ids=batch[start : start + _BATCH])
+
+    def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
+        """Nearest chunks with cosine similarity (1 - cosine distance)."""
+        total = self.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=vector.reshape(1, -1),
+            n_results=min(k, total),
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
+        """Stored vectors by id (to score candidates the nearest-neighbour search did not return)."""
+        result = self._collection.get(ids=list(ids), include=["embeddings"])
+        embeddings = result.get("embeddings")
+        if embeddings is None:
+            return {}
+        return {
+            cid: np.asarray(vec, dtype=np.float32)
+            for cid, vec in zip(result["ids"], embeddings, strict=False)
+        }

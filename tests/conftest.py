@@ -1,0 +1,139 @@
+"""Shared fixtures: the real packaged embedding model, loaded once, and small indexes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from ingest.embeddings import SentenceTransformerEmbedder, Vectors
+from ingest.index import KnowledgeIndex
+from ingest.vectors import make_client
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class CountingEmbedder:
+    """The real embedder, counting how many passages it embeds (to prove reuse)."""
+
+    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+        self.inner = inner
+        self.passages = 0
+        self.fail_after: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        if self.fail_after is not None and self.passages + len(texts) > self.fail_after:
+            raise RuntimeError("simulated crash while embedding")
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.inner.embed_queries(texts)
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    embedder = SentenceTransformerEmbedder()
+    embedder.warm_up()
+    return embedder
+
+
+@pytest.fixture()
+def embedder(real_embedder: SentenceTransformerEmbedder) -> CountingEmbedder:
+    return CountingEmbedder(real_embedder)
+
+
+def make_index(data_dir: Path, embedder: object, **kwargs: object) -> KnowledgeIndex:
+    return KnowledgeIndex(
+        data_dir=data_dir,
+        embedder=embedder,  # type: ignore[arg-type]
+        client=make_client(data_dir=data_dir),
+        dense_languages=frozenset({"en"}),
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+REFUNDS_EN = """---
+title: Refunds and remedies
+type: policy
+roles: [customer-support, store-staff]
+language: en
+owner: Aiko Tanaka
+updated: 2026-05-01
+review_by: 2027-05-01
+---
+# Refunds and remedies
+
+## What you can decide alone
+Support agents may refund up to ¥10,000 per case without approval. Store staff may refund up
+to ¥5,000 or exchange an item of the same value.
+
+## Above your limit
+Ask your team lead, who may approve up to ¥50,000. Above that the CX lead decides within one
+business day.
+"""
+
+REFUNDS_JA = """---
+title: 返金と補償
+type: policy
+roles: [customer-support, store-staff]
+language: ja
+owner: 田中 愛子
+updated: 2026-05-01
+review_by: 2027-05-01
+---
+# 返金と補償
+
+## 自分で決められること
+サポート担当は1件あたり1万円まで、承認なしで返金できます。店舗スタッフは5,000円までの返金、または同額商品との交換ができます。
+
+## 上限を超えるとき
+チームリーダーに相談してください。5万円まで承認できます。それを超える場合はCXリードが1営業日以内に判断します。
+"""
+
+WAREHOUSE_EN = """---
+title: Warehouse guide
+type: role-guide
+roles: [warehouse]
+language: en
+owner: Ken Sato
+updated: 2026-03-01
+review_by: 2026-06-30
+---
+# Warehouse guide
+
+## How you touch the customer
+The box you pack is the first physical thing the customer sees. Pack it so it arrives
+undamaged and looks cared for.
+
+## What you can decide alone
+You may authorise a free re-delivery or express reshipment of a missing item up to ¥8,000.
+"""
+
+
+@pytest.fixture()
+def knowledge(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    write(root / "en" / "refunds.md", REFUNDS_EN)
+    write(root / "ja" / "refunds.md", REFUNDS_JA)
+    write(root / "en" / "warehouse.md", WAREHOUSE_EN)
+    return root
