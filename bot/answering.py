@@ -43,13 +43,16 @@ class Retriever(Protocol):
 @dataclass(frozen=True)
 class AnswerOptions:
     top_k: int = 5
-    min_confidence: float = 0.5
+    min_confidence: float = 0.45
     cx_lead: str = "your CX lead"
     company: str = "our company"
     llm_timeout_seconds: float = 20.0
     # Cosine similarities that map to confidence 0 and 1 for a trusted embedding model.
     dense_floor: float = 0.30
     dense_ceiling: float = 0.60
+    # Where only BM25 can vouch (languages the embedding model does not know), the share of
+    # the question's terms one passage must contain for full confidence.
+    lexical_full_coverage: float = 0.72
 
 
 def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptions) -> float:
@@ -63,11 +66,12 @@ def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptio
         return 0.0
     lexical = max(h.coverage for h in hits[:3])
     if not dense_trusted:
-        return lexical
+        return min(lexical / options.lexical_full_coverage, 1.0)
     best_cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
     span = options.dense_ceiling - options.dense_floor
     dense = min(max((best_cosine - options.dense_floor) / span, 0.0), 1.0)
-    return max(0.5 * lexical + 0.5 * dense, min(dense, 1.0) * 0.9, lexical * 0.9)
+    # Either side alone can vouch (discounted), and agreement between them counts most.
+    return max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
 
 
 def to_source(hit: Hit, snippet: str | None = None) -> Source:
@@ -114,8 +118,13 @@ class AnsweringService:
         question = question.strip()
         language = detect_language(question) if question else "en"
         if not question:
-            return Answer(answer=message("empty_question", language), answered=False,
-                          language=language, mode="not_found", role=role)
+            return Answer(
+                answer=message("empty_question", language),
+                answered=False,
+                language=language,
+                mode="not_found",
+                role=role,
+            )
         hits = self.index.search(
             self.retrieval_query(question, history), k=self.options.top_k, role=role
         )
@@ -132,14 +141,22 @@ class AnsweringService:
 
     def _not_found(self, language: str, role: str | None, sure: float) -> Answer:
         text = message("not_found", language, cx_lead=self.options.cx_lead)
-        return Answer(answer=text, answered=False, language=language, confidence=round(sure, 4),
-                      mode="not_found", role=role)
+        return Answer(
+            answer=text,
+            answered=False,
+            language=language,
+            confidence=round(sure, 4),
+            mode="not_found",
+            role=role,
+        )
 
     def _extractive(
         self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
     ) -> Answer:
         scorer = self._sentence_scorer if self.index.trusts_language(language) else None
-        snippets = [best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages]
+        snippets = [
+            best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages
+        ]
         lines = [message("intro", language), ""]
         for number, snippet in enumerate(snippets, start=1):
             body = snippet.replace("\n", "\n  ")
@@ -171,15 +188,21 @@ class AnsweringService:
     ) -> Answer | None:
         assert self.chat is not None and self._pool is not None
         messages = build_messages(
-            question, passages, language=language, role=role, history=history,
+            question,
+            passages,
+            language=language,
+            role=role,
+            history=history,
             company=self.options.company,
         )
         future = self._pool.submit(self.chat.invoke, messages)
         try:
             reply = future.result(timeout=self.options.llm_timeout_seconds)
         except FutureTimeout:
-            log.warning("Chat model timed out after %ss; answering extractively",
-                        self.options.llm_timeout_seconds)
+            log.warning(
+                "Chat model timed out after %ss; answering extractively",
+                self.options.llm_timeout_seconds,
+            )
             return None
         except Exception:
             log.exception("Chat model failed; answering extractively")

@@ -50,5 +50,7 @@ def run_chat(
         answer = service.answer(question, role=role, history=history)
         console.print(answer_text(answer), markup=False, highlight=False)
         console.print()
-        history.extend([Turn(role="user", text=question), Turn(role="assistant", text=answer.answer)])
+        history.extend(
+            [Turn(role="user", text=question), Turn(role="assistant", text=answer.answer)]
+        )
         del history[:-8]

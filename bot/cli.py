@@ -41,7 +41,7 @@ def load_settings() -> Settings:
         stream=sys.stderr,
     )
     # Libraries chatter at INFO about HTTP calls and telemetry; keep the terminal readable.
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3"):
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "urllib3", "bm25s"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return settings
 
@@ -92,7 +92,9 @@ def ensure_index(settings: Settings, index: KnowledgeIndex) -> None:
 
 @app.command()
 def ingest(
-    watch: Annotated[bool, typer.Option("--watch", help="Keep running; re-sync on changes.")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Keep running; re-sync on changes.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sync report as JSON.")] = False,
 ) -> None:
     """Sync the knowledge folder into the index (only changed files are re-embedded)."""

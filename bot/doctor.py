@@ -58,7 +58,8 @@ def run_doctor(settings: Settings, *, console: Console) -> int:
 
     languages = settings.dense_languages()
     ok(
-        "Dense retrieval trusted for: " + (", ".join(sorted(languages)) if languages else "all")
+        "Dense retrieval trusted for: "
+        + (", ".join(sorted(languages)) if languages else "all")
         + " (BM25 carries the other languages)"
     )
 

@@ -118,15 +118,21 @@ def evaluate_golden(
                 for language in (item.language, "all"):
                     tallies[(mode, language)].add(ranked, set(item.expected), k)
                 if mode == "hybrid" and not set(ranked[:k]) & set(item.expected):
-                    misses.append({"question": item.question, "expected": item.expected,
-                                   "got": ranked[:k]})
+                    misses.append(
+                        {"question": item.question, "expected": item.expected, "got": ranked[:k]}
+                    )
         answer = service.answer(item.question, role=item.role)
         bucket = answered[item.language]["yes" if item.answerable else "no"]
         bucket[0] += answer.answered == item.answerable
         bucket[1] += 1
         if answer.answered != item.answerable:
-            misses.append({"question": item.question, "answered": answer.answered,
-                           "confidence": answer.confidence})
+            misses.append(
+                {
+                    "question": item.question,
+                    "answered": answer.answered,
+                    "confidence": answer.confidence,
+                }
+            )
     return {
         "kind": "golden",
         "k": k,

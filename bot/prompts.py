@@ -28,7 +28,7 @@ def load_template(name: str, directory: Path = PROMPTS_DIR) -> str:
         raise PromptError(f"Prompt file not found: {path}") from exc
 
 
-def render(name: str, directory: Path = PROMPTS_DIR, **values: str) -> str:
+def render(name: str, directory: Path = PROMPTS_DIR, /, **values: str) -> str:
     """Fill a template; fails on a variable it needs that was not given, and on extra ones."""
     template = load_template(name, directory)
     needed = template_variables(template)
@@ -49,7 +49,7 @@ def messages(directory: Path = PROMPTS_DIR) -> dict[str, dict[str, str]]:
     return data
 
 
-def message(key: str, language: str, directory: Path = PROMPTS_DIR, **values: str) -> str:
+def message(key: str, language: str, directory: Path = PROMPTS_DIR, /, **values: str) -> str:
     """Wording in the asker's language, falling back to English for other languages."""
     table = messages(directory)
     text = table.get(language, table["en"]).get(key) or table["en"][key]

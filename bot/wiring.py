@@ -8,6 +8,7 @@ from bot.answering import AnsweringService, AnswerOptions
 from bot.llm import ChatModel, LangChainChatModel
 from bot.settings import Settings
 from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.glossary import DEFAULT_GLOSSARY, Glossary
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
 
@@ -34,6 +35,7 @@ def build_index(settings: Settings) -> KnowledgeIndex:
         dense_languages=settings.dense_languages(),
         query_prefix=embedder.query_prefix,
         passage_prefix=embedder.passage_prefix,
+        glossary=Glossary.load(DEFAULT_GLOSSARY, settings.knowledge_dir / "glossary.yaml"),
     )
 
 

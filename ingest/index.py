@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from ingest.chunking import ChunkingOptions
 from ingest.embeddings import Embedder
+from ingest.glossary import Glossary
 from ingest.lexical import LexicalIndex
 from ingest.loaders import load_document, supported_suffixes
 from ingest.models import Document, DocumentMeta, Hit, LoadError, LoadProblem
@@ -70,6 +71,7 @@ class KnowledgeIndex:
         fusion: FusionOptions | None = None,
         query_prefix: str = "",
         passage_prefix: str = "",
+        glossary: Glossary | None = None,
     ) -> None:
         """`dense_languages`: languages the embedding model understands (None: all of them)."""
         self.data_dir = data_dir
@@ -77,6 +79,7 @@ class KnowledgeIndex:
         self.dense_languages = dense_languages
         self.chunking = chunking
         self.fusion = fusion
+        self.glossary = glossary
         name = collection_name(embedder.name, query_prefix, passage_prefix)
         self.store = StateStore(data_dir / "index" / name)
         self.vectors = VectorStore(client, name, embedder)
@@ -111,6 +114,7 @@ class KnowledgeIndex:
             self.embedder,
             trusts_language=self.trusts_language,
             options=self.fusion,
+            glossary=self.glossary,
         )
         self._generation = generation
 
@@ -153,7 +157,9 @@ class KnowledgeIndex:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise SyncBusyError("Another ingest is running; try again when it finishes.") from exc
+                raise SyncBusyError(
+                    "Another ingest is running; try again when it finishes."
+                ) from exc
             try:
                 yield
             finally:

@@ -14,7 +14,9 @@ import numpy.typing as npt
 class LexicalScores:
     """BM25 scores of every chunk for one query: top-k and exact lookups from one pass."""
 
-    def __init__(self, ids: Sequence[str], positions: dict[str, int], scores: npt.NDArray[np.float32]):
+    def __init__(
+        self, ids: Sequence[str], positions: dict[str, int], scores: npt.NDArray[np.float32]
+    ):
         self._ids = ids
         self._positions = positions
         self._scores = scores

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class DocType(str, Enum):
+class DocType(StrEnum):
     vision = "vision"
     role_guide = "role-guide"
     playbook = "playbook"

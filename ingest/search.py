@@ -16,6 +16,7 @@ from typing import Literal
 import numpy as np
 
 from ingest.embeddings import Embedder
+from ingest.glossary import Glossary
 from ingest.language import detect_language
 from ingest.lexical import LexicalIndex
 from ingest.models import Hit
@@ -62,7 +63,9 @@ class HybridSearcher:
         *,
         trusts_language: Callable[[str], bool],
         options: FusionOptions | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
+        self.glossary = glossary
         self.state = state
         self.lexical = lexical
         self.vectors = vectors
@@ -72,16 +75,27 @@ class HybridSearcher:
 
     def dense_weight(self, language: str) -> float:
         opts = self.options
-        return opts.trusted_dense_weight if self.trusts_language(language) else (
-            opts.untrusted_dense_weight
+        return (
+            opts.trusted_dense_weight
+            if self.trusts_language(language)
+            else (opts.untrusted_dense_weight)
         )
 
     def coverage(self, terms: Sequence[str], chunk_terms: set[str]) -> float:
+        """IDF-weighted share of the question's terms that the passage contains (or says in
+        other words, per the glossary)."""
         unique = set(terms)
         total = sum(self.lexical.idf(t) for t in unique)
         if total <= 0:
             return 0.0
-        return sum(self.lexical.idf(t) for t in unique if t in chunk_terms) / total
+        covered = 0.0
+        for term in unique:
+            if term in chunk_terms or (
+                self.glossary is not None
+                and self.glossary.synonyms_covered(term, terms, chunk_terms)
+            ):
+                covered += self.lexical.idf(term)
+        return covered / total
 
     def search(
         self,
@@ -105,7 +119,8 @@ class HybridSearcher:
             query_vector = self.embedder.embed_queries([query])[0]
             # Over-fetch a little: vectors of a sync in progress may not be live yet.
             dense = {cid: s for cid, s in self.vectors.query(query_vector, n + 10) if cid in live}
-        all_lexical = self.lexical.scores(terms)
+        query_terms = self.glossary.expand(terms) if self.glossary else terms
+        all_lexical = self.lexical.scores(query_terms)
         lexical_scores: dict[str, float] = {}
         if dense_weight < 1:
             lexical_scores = dict(all_lexical.top(n))

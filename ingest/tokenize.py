@@ -34,7 +34,10 @@ _ENGLISH_STOPWORDS = frozenset(
 # Sudachi normalised forms of function-like verbs and nouns that say nothing about the topic.
 _JAPANESE_STOPWORDS = frozenset(
     "居る 有る 為る 成る 出来る 下さる 頂く 貰う 呉れる 良い 事 物 此の 其の 彼の 此れ 其れ "
-    "何 様 思う 言う 行う 時 方 所 今 よう ため".split()
+    "何 様 思う 言う 行う 時 方 所 今 よう ため 御 さん うち 達 等 など "
+    # Question words and conversational fillers: how a question is asked, not what about.
+    "どういう 如何 いつ 幾ら 誰 どう どこ どれ どの 何故 的 私 僕 来る 大丈夫 ずっと 色々 "
+    "教える 知る 分かる 欲しい 頂ける 掛かる 込む".split()
 )
 
 _local = threading.local()
@@ -61,14 +64,18 @@ def _sudachi() -> object:
     if tokenizer is None:
         from sudachipy import Dictionary
 
-        tokenizer = Dictionary(dict="core").create()
+        tokenizer = Dictionary(dict="core").tokenizer()
         _local.sudachi = tokenizer
     return tokenizer
 
 
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+
+
 def normalize(text: str) -> str:
-    """NFKC folds full-width letters and digits so "ＣＳＡＴ" and "CSAT" are one term."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC folds full-width letters and digits so "ＣＳＡＴ" and "CSAT" are one term, and
+    "¥10,000" becomes "¥10000" so it matches Sudachi's reading of "1万円"."""
+    return _THOUSANDS.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def english_tokens(text: str) -> list[str]:

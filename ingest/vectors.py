@@ -122,7 +122,7 @@ class VectorStore:
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
-        """Stored vectors by id (to score candidates the nearest-neighbour search did not return)."""
+        """Stored vectors by id, to score candidates that the dense search did not return."""
         result = self._collection.get(ids=list(ids), include=["embeddings"])
         embeddings = result.get("embeddings")
         if embeddings is None:

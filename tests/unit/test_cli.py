@@ -1,0 +1,84 @@
+"""The CLI contract other tools rely on (DESIGN.md), through the real `cxbot` entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SOURCE_KEYS = {"path", "title", "section", "score", "snippet"}
+
+
+def cxbot(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture()
+def env(tmp_path: Path, knowledge: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("CX_", "SLACK_"))}
+    return base | {
+        "CX_KNOWLEDGE_DIR": str(knowledge),
+        "CX_DATA_DIR": str(tmp_path / "data"),
+        "CX_LEAD_CONTACT": "Aiko (@aiko)",
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
+def test_ingest_then_ask_json(env: dict[str, str]) -> None:
+    ingest = cxbot(["ingest", "--json"], env)
+    assert ingest.returncode == 0, ingest.stderr
+    report = json.loads(ingest.stdout)
+    assert len(report["added"]) == 3 and report["problems"] == []
+
+    result = cxbot(["ask", "How much can store staff refund?", "--role", "store-staff", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert {"answer", "answered", "sources", "language"} <= payload.keys()
+    assert payload["answered"] is True and payload["language"] == "en"
+    assert isinstance(payload["answer"], str) and "¥5,000" in payload["answer"]
+    assert payload["sources"] and SOURCE_KEYS <= payload["sources"][0].keys()
+    assert payload["sources"][0]["path"] == "en/refunds.md"
+    assert isinstance(payload["sources"][0]["score"], float)
+
+
+def test_ask_reads_questions_from_stdin_one_json_per_line(env: dict[str, str]) -> None:
+    questions = "How much can store staff refund?\n\n返金の上限はいくらですか？\nWhat is the wifi password?\n"
+    result = cxbot(["ask", "-", "--json"], env, stdin=questions)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["language"] for line in lines] == ["en", "ja", "en"]
+    assert [line["answered"] for line in lines] == [True, True, False]
+    assert lines[2]["sources"] == [] and "Aiko (@aiko)" in lines[2]["answer"]
+
+
+def test_bad_setting_gives_a_clear_message(env: dict[str, str]) -> None:
+    result = cxbot(["ask", "hi"], env | {"CX_LLM_MODEL": "gpt-4o"})
+    assert result.returncode == 2
+    assert "CX_LLM_MODEL=gpt-4o" in result.stderr and "provider:model" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_knowledge_folder(env: dict[str, str], tmp_path: Path) -> None:
+    result = cxbot(["ingest"], env | {"CX_KNOWLEDGE_DIR": str(tmp_path / "nowhere")})
+    assert result.returncode == 1 and "CX_KNOWLEDGE_DIR" in result.stderr
+
+
+def test_doctor_reports_an_empty_index_then_a_healthy_one(env: dict[str, str]) -> None:
+    before = cxbot(["doctor"], env)
+    assert before.returncode == 1 and "cxbot ingest" in before.stdout
+    assert cxbot(["ingest"], env).returncode == 0
+    after = cxbot(["doctor"], env)
+    assert after.returncode == 0, after.stdout
+    assert "3 documents" in after.stdout and "Past its review date: en/warehouse.md" in after.stdout

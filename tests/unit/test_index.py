@@ -1,0 +1,146 @@
+"""Incremental sync, crash safety and hybrid search on a real embedded Chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.index import KnowledgeIndex, SyncBusyError
+from tests.conftest import REFUNDS_EN, CountingEmbedder, make_index, write
+
+
+def paths(index: KnowledgeIndex, query: str, **kwargs: object) -> list[str]:
+    return [h.chunk.path for h in index.search(query, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_first_sync_indexes_everything(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    report = index.sync_folder(knowledge)
+    assert sorted(report.added) == ["en/refunds.md", "en/warehouse.md", "ja/refunds.md"]
+    assert report.chunks_embedded == report.chunks_total == embedder.passages > 0
+    assert index.status().documents == 3
+
+
+def test_unchanged_folder_embeds_nothing(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    generation = index.store.current_generation()
+    embedder.passages = 0
+    report = index.sync_folder(knowledge)
+    assert report.unchanged == 3 and not report.changed_anything
+    assert embedder.passages == 0
+    assert index.store.current_generation() == generation
+
+
+def test_changed_and_deleted_files(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    before = index.vectors.count()
+    write(knowledge / "en" / "refunds.md", REFUNDS_EN.replace("¥10,000", "¥12,000"))
+    (knowledge / "en" / "warehouse.md").unlink()
+    embedder.passages = 0
+    report = index.sync_folder(knowledge)
+    assert report.changed == ["en/refunds.md"] and report.deleted == ["en/warehouse.md"]
+    assert report.unchanged == 1
+    refunds_chunks = len(index.state.files["en/refunds.md"].chunk_ids)
+    assert embedder.passages == refunds_chunks  # only the changed file was re-embedded
+    assert index.vectors.count() == index.state.chunk_count < before
+    top = index.search("How much can a support agent refund without approval?")[0]
+    assert "¥12,000" in top.chunk.text
+    assert "en/warehouse.md" not in paths(index, "warehouse box packing", k=10)
+
+
+def test_failed_sync_keeps_the_previous_index_answering(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    generation = index.store.current_generation()
+    for i in range(6):
+        write(knowledge / "en" / f"extra-{i}.md", f"# Extra {i}\n" + "Delivery promise. " * 200)
+    embedder.fail_after = embedder.passages + 3
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        index.sync_folder(knowledge)
+    # Another process (a fresh index object) still reads the old, complete generation.
+    reader = make_index(tmp_path / "data", embedder)
+    assert reader.store.current_generation() == generation
+    assert reader.status().documents == 3
+    assert paths(reader, "What may warehouse staff authorise?")[0] == "en/warehouse.md"
+    # The next sync finishes the job and cleans up what the crashed one left behind.
+    embedder.fail_after = None
+    report = reader.sync_folder(knowledge)
+    assert len(report.added) == 6
+    assert reader.vectors.count() == reader.state.chunk_count
+
+
+def test_broken_file_is_reported_and_the_rest_indexed(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    write(knowledge / "en" / "broken.md", "---\ntitle: [unclosed\n---\nBody")
+    index = make_index(tmp_path / "data", embedder)
+    report = index.sync_folder(knowledge)
+    assert [p.path for p in report.problems] == ["en/broken.md"]
+    assert len(report.added) == 3
+    assert [p.path for p in index.status().problems] == ["en/broken.md"]
+
+
+def test_file_that_breaks_later_keeps_its_last_good_version(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    write(knowledge / "en" / "warehouse.md", "---\ntype: [broken\n---\n")
+    report = index.sync_folder(knowledge)
+    assert report.problems and report.problems[0].path == "en/warehouse.md"
+    assert "en/warehouse.md" in index.state.files
+    assert paths(index, "What may warehouse staff authorise?")[0] == "en/warehouse.md"
+
+
+def test_only_one_sync_at_a_time(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    with index._sync_lock(), pytest.raises(SyncBusyError):
+        index.sync_folder(knowledge)
+
+
+def test_japanese_question_finds_japanese_text(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    assert paths(index, "店舗スタッフはいくらまで返金できますか？")[0] == "ja/refunds.md"
+    # The English model alone cannot do this; BM25 with Sudachi carries it.
+    assert (
+        paths(index, "店舗スタッフはいくらまで返金できますか？", mode="lexical")[0]
+        == "ja/refunds.md"
+    )
+
+
+def test_role_prefers_its_guide_without_hiding_the_rest(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    question = "What can I decide alone?"
+    with_role = paths(index, question, role="warehouse", k=10)
+    assert with_role[0] == "en/warehouse.md"
+    assert "en/refunds.md" in with_role
+    assert index.search(question, role="Warehouse")[0].chunk.path == "en/warehouse.md"
+
+
+def test_overdue_documents_are_listed(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    import datetime as dt
+
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    assert index.status(dt.date(2026, 11, 23)).overdue == ["en/warehouse.md"]
