@@ -6,6 +6,7 @@ Nothing here knows about Slack; the CLI, the terminal chat and the bot all call 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -26,6 +27,7 @@ from ingest.search import Mode
 log = logging.getLogger(__name__)
 
 _SNIPPET_CHARS = 240
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+•・]|\d+[.)])\s+")
 
 
 class Retriever(Protocol):
@@ -159,8 +161,9 @@ class AnsweringService:
         ]
         lines = [message("intro", language), ""]
         for number, snippet in enumerate(snippets, start=1):
-            body = snippet.replace("\n", "\n  ")
-            lines.append(f"• {body} [{number}]")
+            # One bullet per source; a quoted list keeps its lines, indented under it.
+            items = [_LIST_MARKER.sub("", line) for line in snippet.splitlines()]
+            lines.append("• " + "\n  ".join(items) + f" [{number}]")
         return Answer(
             answer="\n".join(lines),
             answered=True,

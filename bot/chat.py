@@ -48,7 +48,7 @@ def run_chat(
             console.print(HELP, markup=False)
             continue
         answer = service.answer(question, role=role, history=history)
-        console.print(answer_text(answer), markup=False, highlight=False)
+        console.print(answer_text(answer), markup=False, highlight=False, soft_wrap=True)
         console.print()
         history.extend(
             [Turn(role="user", text=question), Turn(role="assistant", text=answer.answer)]

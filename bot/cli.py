@@ -152,7 +152,7 @@ def ask(
         if as_json:
             print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
         else:
-            out.print(answer_text(answer), markup=False, highlight=False)
+            out.print(answer_text(answer), markup=False, highlight=False, soft_wrap=True)
             if question == "-":
                 out.print()
 

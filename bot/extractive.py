@@ -19,13 +19,31 @@ _MAX_CHARS_PER_PASSAGE = 480
 SentenceScorer = Callable[[str, Sequence[str]], Sequence[float] | None]
 
 
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+
+
+def table_row(line: str) -> str | None:
+    """A Markdown table row as readable text ("Store staff: up to ¥5,000"); None for rules."""
+    if _TABLE_RULE.match(line):
+        return None
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    cells = [c for c in cells if c]
+    if not cells:
+        return None
+    return cells[0] + (": " + " — ".join(cells[1:]) if len(cells) > 1 else "")
+
+
 def passage_units(text: str) -> list[str]:
     units: list[str] = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
             continue
-        if _LIST_ITEM.match(line) or line.startswith("|"):
+        if line.startswith("|"):
+            row = table_row(line)
+            if row:
+                units.append(f"- {row}")
+        elif _LIST_ITEM.match(line):
             units.append(line)
         else:
             units.extend(split_sentences(line))

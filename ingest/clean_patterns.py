@@ -47,6 +47,7 @@ COOKIE_BUTTONS = words_of(
     "accept|accept all|accept cookies|accept all cookies|allow all|allow cookies|reject all",
     "reject|decline|deny|manage cookies|cookie settings|cookie preferences|manage preferences",
     "customise|customize|settings|preferences|got it|ok|okay|i agree|agree|close|learn more",
+    "manage|manage settings|manage options|options|cookie policy|privacy policy",
     "more information|同意する|同意します|すべて許可|すべて受け入れる|受け入れる|すべて拒否",
     "拒否する|拒否|cookie設定|クッキー設定|設定|詳細|詳細はこちら|閉じる|許可する",
 )

@@ -99,7 +99,7 @@ class VectorStore:
                 ids=list(ids[start:end]),
                 embeddings=vectors[start:end],
                 documents=list(documents[start:end]),
-                metadatas=list(metadatas[start:end]),  # type: ignore[arg-type]
+                metadatas=list(metadatas[start:end]),
             )
 
     def delete(self, ids: Iterable[str]) -> None:

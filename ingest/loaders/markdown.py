@@ -66,7 +66,7 @@ def load_markdown(path: Path) -> Parsed:
 
 def _parse_yaml(front: str, offset: int) -> dict[str, object]:
     try:
-        data = yaml.load(front, Loader=_FrontMatterLoader)
+        data = yaml.load(front, Loader=_FrontMatterLoader)  # a SafeLoader: no arbitrary objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + mark.line + 1 if mark else None

@@ -13,7 +13,9 @@ import pytest
 SOURCE_KEYS = {"path", "title", "section", "score", "snippet"}
 
 
-def cxbot(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cxbot(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
@@ -42,7 +44,9 @@ def test_ingest_then_ask_json(env: dict[str, str]) -> None:
     report = json.loads(ingest.stdout)
     assert len(report["added"]) == 3 and report["problems"] == []
 
-    result = cxbot(["ask", "How much can store staff refund?", "--role", "store-staff", "--json"], env)
+    result = cxbot(
+        ["ask", "How much can store staff refund?", "--role", "store-staff", "--json"], env
+    )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert {"answer", "answered", "sources", "language"} <= payload.keys()

@@ -1,0 +1,64 @@
+"""Retrieval and answering quality on the project's golden set and on JSQuAD.
+
+These run the whole pipeline on real data (the sample knowledge, 1,145 JSQuAD paragraphs and
+4,442 questions) and hold the acceptance bars of issue 2; the JSQuAD run takes a few minutes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from bot.evaluate import evaluate_dataset
+from bot.settings import Settings
+from tests.conftest import ROOT
+
+JSQUAD = ROOT.parent / "shared" / "datasets" / "jsquad" / "valid-v1.3.json"
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, knowledge_dir=ROOT / "knowledge", data_dir=tmp_path / "data"
+    )
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("golden")
+    return evaluate_dataset(
+        settings_for(tmp), ROOT / "eval" / "golden.jsonl", k=5, limit=None, log=Console(quiet=True)
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_golden_fused_hit_at_5(golden: dict[str, Any], language: str) -> None:
+    row = golden["retrieval"][f"fused/{language}"]
+    assert row["questions"] >= 30
+    assert row["hit@5"] >= 0.95, golden["misses"]
+
+
+def test_golden_answered_flag(golden: dict[str, Any]) -> None:
+    rows = golden["answered"].values()
+    answerable = sum(r["answerable"] for r in rows)
+    unanswerable = sum(r["unanswerable"] for r in rows)
+    answered = sum(r["answerable_answered"] * r["answerable"] for r in rows) / answerable
+    declined = sum(r["unanswerable_declined"] * r["unanswerable"] for r in rows) / unanswerable
+    assert unanswerable >= 20
+    assert answered >= 0.95, golden["misses"]
+    assert declined >= 0.90, golden["misses"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not JSQUAD.exists(), reason="JSQuAD lives in ../shared/datasets")
+def test_jsquad_fused_beats_the_bar(tmp_path: Path) -> None:
+    report = evaluate_dataset(
+        settings_for(tmp_path), JSQUAD, k=5, limit=None, log=Console(quiet=True)
+    )
+    rows = report["retrieval"]
+    fused, dense, bm25 = rows["fused/ja"], rows["dense/ja"], rows["BM25/ja"]
+    assert fused["questions"] == 4442
+    assert fused["hit@5"] >= 0.97
+    assert fused["hit@5"] >= max(dense["hit@5"], bm25["hit@5"]) - 0.01
