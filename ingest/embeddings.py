@@ -103,6 +103,12 @@ class SentenceTransformerEmbedder:
     def _load_model(self) -> object:
         from sentence_transformers import SentenceTransformer
 
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI or logs
+        except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+            pass
         path = resolve_model_path(self._model_name)
         is_local = Path(path).exists()
         if is_local:

@@ -28,7 +28,7 @@ _ENGLISH_STOPWORDS = frozenset(
     ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves
-    i'm it's don't can't what's i'd i've you're""".split()
+    i'm it's don't can't what's i'd i've you're much many also""".split()
 )
 
 # Sudachi normalised forms of function-like verbs and nouns that say nothing about the topic.

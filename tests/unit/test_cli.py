@@ -93,3 +93,19 @@ def test_doctor_reports_an_empty_index_then_a_healthy_one(env: dict[str, str]) -
     after = cxbot(["doctor"], env)
     assert after.returncode == 0, after.stdout
     assert "3 documents" in after.stdout and "Past its review date: en/warehouse.md" in after.stdout
+
+
+def test_terminal_chat_keeps_the_role_and_the_thread(env: dict[str, str]) -> None:
+    script = "\n".join(
+        [
+            "/role warehouse",
+            "What can I decide alone?",
+            "and how much is the limit?",
+            "/quit",
+        ]
+    )
+    result = cxbot(["chat"], env, stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "Role set to warehouse." in result.stdout
+    assert result.stdout.count("en/warehouse.md") >= 2  # both answers lead with the role guide
+    assert "¥8,000" in result.stdout
