@@ -6,8 +6,10 @@ Nothing here knows about Slack; the CLI, the terminal chat and the bot all call 
 from __future__ import annotations
 
 import logging
+import queue
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -16,7 +18,14 @@ from typing import Protocol
 import numpy as np
 
 from bot.extractive import best_sentences, select_passages
-from bot.llm import NOT_FOUND, ChatModel, build_messages, filter_citations
+from bot.llm import (
+    NOT_FOUND,
+    ChatModel,
+    CitationStream,
+    StreamingChatModel,
+    build_messages,
+    filter_citations,
+)
 from bot.models import Answer, Source, Turn
 from bot.prompts import message
 from ingest.embeddings import Embedder
@@ -116,7 +125,10 @@ class AnsweringService:
         *,
         role: str | None = None,
         history: Sequence[Turn] = (),
+        use_chat: bool = True,
     ) -> Answer:
+        """`use_chat=False` answers extractively even when a chat model is configured (after a
+        failed stream, so the asker does not wait for the model twice)."""
         question = question.strip()
         language = detect_language(question) if question else "en"
         if not question:
@@ -135,11 +147,53 @@ class AnsweringService:
         if sure < self.options.min_confidence:
             return self._not_found(language, role, sure)
         passages = select_passages(hits)
-        if self.chat is not None:
+        if self.chat is not None and use_chat:
             grounded = self._grounded(question, passages, language, role, history, sure)
             if grounded is not None:
                 return grounded
         return self._extractive(question, passages, language, role, sure)
+
+    @property
+    def can_stream(self) -> bool:
+        return isinstance(self.chat, StreamingChatModel)
+
+    def stream(
+        self, question: str, *, role: str | None = None, history: Sequence[Turn] = ()
+    ) -> AnswerStream | None:
+        """A grounded answer to show while it is written, or None when there is nothing to
+        stream (no streaming chat model, or retrieval not confident: use `answer()`)."""
+        question = question.strip()
+        if not question or not self.can_stream:
+            return None
+        language = detect_language(question)
+        hits = self.index.search(
+            self.retrieval_query(question, history), k=self.options.top_k, role=role
+        )
+        sure = confidence(
+            hits, dense_trusted=self.index.trusts_language(language), options=self.options
+        )
+        if sure < self.options.min_confidence:
+            return None
+        passages = select_passages(hits)
+        messages = build_messages(
+            question,
+            passages,
+            language=language,
+            role=role,
+            history=history,
+            company=self.options.company,
+        )
+        assert isinstance(self.chat, StreamingChatModel)
+        return AnswerStream(
+            self.chat,
+            messages,
+            passages,
+            language=language,
+            role=role,
+            confidence=sure,
+            timeout=self.options.llm_timeout_seconds,
+            not_found=lambda: self._not_found(language, role, sure),
+        )
 
     def _not_found(self, language: str, role: str | None, sure: float) -> Answer:
         text = message("not_found", language, cx_lead=self.options.cx_lead)
@@ -224,4 +278,102 @@ class AnsweringService:
             confidence=round(sure, 4),
             mode="llm",
             role=role,
+        )
+
+
+class StreamFailedError(RuntimeError):
+    """The chat model failed or stalled before writing anything: answer the usual way."""
+
+
+class AnswerStream:
+    """Pieces of a grounded answer as the chat model writes them, citations filtered on the
+    way; `result()` is the final `Answer` once the pieces are consumed."""
+
+    def __init__(
+        self,
+        chat: StreamingChatModel,
+        messages: list[tuple[str, str]],
+        passages: list[Hit],
+        *,
+        language: str,
+        role: str | None,
+        confidence: float,
+        timeout: float,
+        not_found: Callable[[], Answer],
+    ) -> None:
+        self._chat = chat
+        self._messages = messages
+        self._passages = passages
+        self._language = language
+        self._role = role
+        self._confidence = confidence
+        self._timeout = timeout
+        self._not_found = not_found
+        self._citations = CitationStream(len(passages))
+        self._text: list[str] = []
+        self._shown = 0
+        self.interrupted = False
+
+    def pieces(self) -> Iterator[str]:
+        """Yields text; raises StreamFailedError if nothing arrives in time."""
+        items: queue.Queue[str | BaseException | None] = queue.Queue()
+
+        def produce() -> None:
+            try:
+                for piece in self._chat.stream(self._messages):
+                    items.put(piece)
+                items.put(None)
+            except BaseException as exc:  # handed to the consumer, which decides
+                items.put(exc)
+
+        threading.Thread(target=produce, name="llm-stream", daemon=True).start()
+        while True:
+            try:
+                item = items.get(timeout=self._timeout)
+            except queue.Empty:
+                item = TimeoutError(f"no reply from the chat model in {self._timeout}s")
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                if not self._text:
+                    raise StreamFailedError(str(item)) from item
+                log.warning("Chat model stream broke off: %s", item)
+                self.interrupted = True
+                break
+            self._text.append(item)
+            # Hold the start back until it cannot be the NOT_FOUND sentinel any more.
+            so_far = "".join(self._text).lstrip()
+            if len(so_far) <= len(NOT_FOUND) and NOT_FOUND.startswith(so_far):
+                continue
+            if so_far.startswith(NOT_FOUND):
+                continue
+            visible = self._citations.feed("".join(self._text[self._shown :]))
+            self._shown = len(self._text)
+            if visible:
+                yield visible
+        if self.found:
+            tail = self._citations.feed("".join(self._text[self._shown :]))
+            tail += self._citations.flush()
+            if tail:
+                yield tail
+
+    @property
+    def found(self) -> bool:
+        raw = "".join(self._text).strip()
+        return bool(raw) and not raw.startswith(NOT_FOUND)
+
+    def result(self) -> Answer:
+        raw = "".join(self._text)
+        if not self.found:
+            return self._not_found()
+        text, order = filter_citations(raw, len(self._passages))
+        cited = [self._passages[n - 1] for n in order] or self._passages[:1]
+        return Answer(
+            answer=text,
+            answered=True,
+            sources=[to_source(h) for h in cited],
+            language=self._language,
+            confidence=round(self._confidence, 4),
+            mode="llm",
+            role=self._role,
         )

@@ -204,14 +204,47 @@ def doctor() -> None:
 def serve(
     http: Annotated[bool, typer.Option("--http", help="Events API over HTTP.")] = False,
     port: Annotated[int, typer.Option(help="Port for --http.")] = 3000,
+    host: Annotated[str, typer.Option(help="Address for --http.")] = "0.0.0.0",
 ) -> None:
     """Run the Slack bot (Socket Mode by default, or HTTP with --http)."""
-    load_settings()
-    err.print(
-        "The Slack bot is not part of this release yet; use `cxbot chat` in the terminal.",
-        markup=False,
+    settings = load_settings()
+    run_bot(settings, http=http, port=port, host=host)
+
+
+def run_bot(settings: Settings, *, http: bool, port: int, host: str = "0.0.0.0") -> None:
+    missing = [] if settings.slack_bot_token else ["SLACK_BOT_TOKEN"]
+    if http and not settings.slack_signing_secret:
+        missing.append("SLACK_SIGNING_SECRET")
+    if not http and not settings.slack_app_token:
+        missing.append("SLACK_APP_TOKEN")
+    if missing:
+        mode = "HTTP mode" if http else "Socket Mode"
+        err.print(
+            f"{mode} needs {' and '.join(missing)} in .env. See README, 'Connect to Slack'.",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    from bot.slack.app import build_app
+    from bot.slack.server import serve_http, serve_socket_mode
+    from bot.store import Store
+    from bot.wiring import build_answering, build_chat_model
+
+    index = open_index(settings)
+    ensure_index(settings, index)
+    store = Store.for_data_dir(settings.data_dir, settings.database_url)
+    store.create_all()
+    index.embedder.embed_queries(["warm up"])  # the first question must not pay for loading
+    app_ = build_app(
+        settings,
+        index=index,
+        answerer=build_answering(settings, index, build_chat_model(settings)),
+        store=store,
     )
-    raise typer.Exit(2)
+    if http:
+        serve_http(app_, host=host, port=port)
+    else:
+        assert settings.slack_app_token is not None
+        serve_socket_mode(app_, settings.slack_app_token.get_secret_value())
 
 
 @app.command()
@@ -221,7 +254,7 @@ def start() -> None:
     index = open_index(settings)
     print_report(run_sync(index, settings.knowledge_dir))
     if settings.slack_enabled:
-        serve(http=False, port=3000)
+        run_bot(settings, http=settings.slack_app_token is None, port=3000)
         return
     from bot.chat import run_chat
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Iterator, Sequence
+from typing import Protocol, runtime_checkable
 
 from bot.models import Turn
 from bot.prompts import render
@@ -21,6 +21,15 @@ class ChatModel(Protocol):
     def invoke(self, messages: Sequence[tuple[str, str]]) -> str: ...
 
 
+@runtime_checkable
+class StreamingChatModel(Protocol):
+    """A chat model that can also hand over its reply piece by piece."""
+
+    def invoke(self, messages: Sequence[tuple[str, str]]) -> str: ...
+
+    def stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]: ...
+
+
 class LangChainChatModel:
     """A chat model from `provider:model` through langchain's `init_chat_model`."""
 
@@ -31,13 +40,24 @@ class LangChainChatModel:
         self._model = init_chat_model(model, temperature=temperature)
 
     def invoke(self, messages: Sequence[tuple[str, str]]) -> str:
+        # Some providers return content blocks rather than a string; keep the text ones.
         reply = self._model.invoke(list(messages))
         content = reply.content
-        if isinstance(content, str):
-            return content
-        # Some providers return content blocks; keep the text ones.
-        parts = [b.get("text", "") if isinstance(b, dict) else str(b) for b in content]
-        return "".join(parts)
+        return _text_of(content)
+
+    def stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
+        for chunk in self._model.stream(list(messages)):
+            text = _text_of(chunk.content)
+            if text:
+                yield text
+
+
+def _text_of(content: object) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+    return str(content)
 
 
 def fence(text: str) -> str:
@@ -75,19 +95,42 @@ def filter_citations(text: str, given: int) -> tuple[str, list[int]]:
 
     Returns the cleaned text and the original source numbers in their new order.
     """
-    order: list[int] = []
-
-    def keep(match: re.Match[str]) -> str:
-        numbers = [int(n) for n in re.split(r"\s*[,、]\s*", match.group(1))]
-        valid = [n for n in numbers if 1 <= n <= given]
-        for n in valid:
-            if n not in order:
-                order.append(n)
-        if not valid:
-            return ""
-        return "".join(f"[{order.index(n) + 1}]" for n in dict.fromkeys(valid))
-
-    cleaned = _CITATION.sub(keep, text)
+    stream = CitationStream(given)
+    cleaned = stream.feed(text) + stream.flush()
     cleaned = re.sub(r"[ \t]+([.,。、!?])", r"\1", cleaned)
     cleaned = re.sub(r"[ \t]{2,}", " ", cleaned).strip()
-    return cleaned, order
+    return cleaned, stream.order
+
+
+class CitationStream:
+    """`filter_citations` for text that arrives in pieces: a citation split across two pieces
+    ("[" then "3]") is held back until it is complete, so nothing unfiltered is ever shown."""
+
+    def __init__(self, given: int) -> None:
+        self.given = given
+        self.order: list[int] = []
+        self._pending = ""
+
+    def feed(self, piece: str) -> str:
+        text = self._pending + piece
+        cut = text.rfind("[")
+        if cut != -1 and "]" not in text[cut:] and len(text) - cut < 12:
+            text, self._pending = text[:cut], text[cut:]
+        else:
+            self._pending = ""
+        return self._filter(text)
+
+    def flush(self) -> str:
+        text, self._pending = self._pending, ""
+        return self._filter(text)
+
+    def _filter(self, text: str) -> str:
+        def keep(match: re.Match[str]) -> str:
+            numbers = [int(n) for n in re.split(r"\s*[,、]\s*", match.group(1))]
+            valid = [n for n in numbers if 1 <= n <= self.given]
+            for n in valid:
+                if n not in self.order:
+                    self.order.append(n)
+            return "".join(f"[{self.order.index(n) + 1}]" for n in dict.fromkeys(valid))
+
+        return _CITATION.sub(keep, text)

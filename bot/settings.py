@@ -58,6 +58,20 @@ class Settings(BaseSettings):
     lead_contact: str = "your CX lead"
     company_name: str = "our company"
 
+    # Slack user IDs of CX leads (comma-separated): they see gaps on App Home and may reindex.
+    leads: str = ""
+    # Document owners' Slack IDs for "Ask a person": "Aiko Tanaka=U012AB3CD; Ken Sato=U045EF6GH".
+    owners: str = ""
+    # Slack profile title words -> role, used when a user has not set a role with /cx role.
+    # Extends the built-in mapping: "barista=store-staff, driver=warehouse".
+    role_titles: str = ""
+    # Base URL where the knowledge files can be read (e.g. a Git host); sources link there.
+    knowledge_base_url: str | None = None
+    # The company mantra shown on App Home; empty: the title of the vision document.
+    mantra: str = ""
+    # Seconds a user's Slack profile (title) is cached before being looked up again.
+    profile_cache_seconds: int = Field(default=600, ge=0)
+
     wins_channel: str | None = None
     log_level: str = "INFO"
 
@@ -88,6 +102,19 @@ class Settings(BaseSettings):
         if raw == "*":
             return None
         return frozenset(part.strip().lower() for part in raw.split(",") if part.strip())
+
+    def lead_ids(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.leads.split(",") if part.strip())
+
+    def owner_ids(self) -> dict[str, str]:
+        pairs = (
+            item.split("=", 1) for item in self.owners.replace(";", ",").split(",") if "=" in item
+        )
+        return {name.strip().casefold(): uid.strip() for name, uid in pairs if uid.strip()}
+
+    def title_roles(self) -> dict[str, str]:
+        pairs = (item.split("=", 1) for item in self.role_titles.split(",") if "=" in item)
+        return {word.strip().casefold(): role.strip() for word, role in pairs if role.strip()}
 
     @property
     def slack_enabled(self) -> bool:

@@ -1,0 +1,1 @@
+"""Slack presentation: mrkdwn escaping and Block Kit builders (pure functions, no clients)."""

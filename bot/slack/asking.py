@@ -1,0 +1,240 @@
+"""Answer a question asked in Slack and post the reply: the flow behind every way of asking."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.answering import StreamFailedError
+from bot.models import Answer, Turn
+from bot.slack.blocks import answer_blocks, answer_text, error_blocks
+from bot.slack.context import ResolvedRole, SlackContext
+from bot.slack.mrkdwn import escape
+
+log = logging.getLogger(__name__)
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def clean_question(text: str) -> str:
+    """The question without mentions of the bot (or anyone): "<@UBOT> how do I…" -> "how do I…"."""
+    return " ".join(_MENTION.sub(" ", text or "").split())
+
+
+def thread_history(
+    client: WebClient, *, channel: str, thread_ts: str, bot_user: str | None, before_ts: str
+) -> list[Turn]:
+    """Earlier turns of a thread, oldest first, to inform a follow-up answer."""
+    try:
+        reply: Any = client.conversations_replies(channel=channel, ts=thread_ts, limit=30)
+    except Exception:
+        log.warning("Could not read thread %s in %s", thread_ts, channel, exc_info=True)
+        return []
+    turns: list[Turn] = []
+    for message in reply.get("messages") or []:
+        if float(message.get("ts", 0)) >= float(before_ts):
+            continue
+        from_bot = bool(message.get("bot_id")) or (bot_user and message.get("user") == bot_user)
+        text = clean_question(str(message.get("text") or ""))
+        if text:
+            turns.append(Turn(role="assistant" if from_bot else "user", text=text))
+    return turns[-8:]
+
+
+def bot_is_in_thread(client: WebClient, *, channel: str, thread_ts: str, bot_user: str) -> bool:
+    try:
+        reply: Any = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+    except Exception:
+        log.warning("Could not read thread %s in %s", thread_ts, channel, exc_info=True)
+        return False
+    return any(m.get("user") == bot_user for m in reply.get("messages") or [])
+
+
+def log_and_render(
+    ctx: SlackContext,
+    *,
+    answer: Answer,
+    resolved: ResolvedRole,
+    user: str,
+    channel: str | None,
+    question: str,
+    thread_ts: str | None,
+    shareable: bool,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Store the question (a gap when unanswered) and build its message."""
+    question_id = ctx.store.log_question(
+        user_id=user,
+        channel_id=channel,
+        question=question,
+        answer=answer.answer,
+        answered=answer.answered,
+        language=answer.language,
+        role=resolved.role,
+        sources=[s.path for s in answer.sources],
+        confidence=answer.confidence,
+        thread_ts=thread_ts,
+    )
+    blocks = answer_blocks(
+        answer,
+        question_id=question_id,
+        today=ctx.today(),
+        knowledge_base_url=ctx.settings.knowledge_base_url,
+        assumed_role=resolved.role if resolved.source == "title" else None,
+        shareable=shareable,
+    )
+    return question_id, blocks
+
+
+def answer_question(
+    ctx: SlackContext,
+    client: WebClient,
+    *,
+    user: str,
+    channel: str | None,
+    question: str,
+    history: list[Turn],
+    thread_ts: str | None,
+    shareable: bool,
+    use_chat: bool = True,
+) -> tuple[Answer, int, list[dict[str, Any]], str]:
+    """Answer and log the question; returns the answer, its id, its blocks and fallback text."""
+    resolved = ctx.resolve_role(client, user)
+    answer = ctx.answerer.answer(question, role=resolved.role, history=history, use_chat=use_chat)
+    question_id, blocks = log_and_render(
+        ctx,
+        answer=answer,
+        resolved=resolved,
+        user=user,
+        channel=channel,
+        question=question,
+        thread_ts=thread_ts,
+        shareable=shareable,
+    )
+    return answer, question_id, blocks, answer_text(answer)
+
+
+def reply_in_thread(
+    ctx: SlackContext,
+    client: WebClient,
+    *,
+    user: str,
+    channel: str,
+    thread_ts: str | None,
+    question: str,
+    history: list[Turn] | None = None,
+    message_ts: str | None = None,
+    team: str | None = None,
+) -> None:
+    """Answer and post in the thread (or the DM); on any failure, a short apology instead.
+
+    With a streaming chat model the answer is written into the thread as it is produced and
+    finished with its sources and buttons."""
+    try:
+        use_chat = True
+        if ctx.answerer.can_stream and (thread_ts or message_ts):
+            outcome = stream_reply(
+                ctx,
+                client,
+                user=user,
+                channel=channel,
+                thread_ts=thread_ts or message_ts or "",
+                question=question,
+                history=history or [],
+                team=team,
+            )
+            if outcome == "done":
+                return
+            use_chat = outcome != "failed"
+        _, _, blocks, text = answer_question(
+            ctx,
+            client,
+            user=user,
+            channel=channel,
+            question=question,
+            history=history or [],
+            thread_ts=thread_ts,
+            shareable=False,
+            use_chat=use_chat,
+        )
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text, blocks=blocks)
+    except Exception:
+        log.exception("Answering a question from %s in %s failed", user, channel)
+        apologise(client, channel=channel, thread_ts=thread_ts, language_of=question)
+
+
+def stream_reply(
+    ctx: SlackContext,
+    client: WebClient,
+    *,
+    user: str,
+    channel: str,
+    thread_ts: str,
+    question: str,
+    history: list[Turn],
+    team: str | None,
+) -> str:
+    """Returns "done" (posted), "skipped" (nothing to stream) or "failed" (model failed)."""
+    resolved = ctx.resolve_role(client, user)
+    stream = ctx.answerer.stream(question, role=resolved.role, history=history)
+    if stream is None:
+        return "skipped"
+    pieces = stream.pieces()
+    try:
+        first = next(pieces, None)
+    except StreamFailedError:
+        log.warning("Chat model failed before writing; answering extractively", exc_info=True)
+        return "failed"
+    if first is None:  # the model found no answer in the sources: post the kind not-found
+        answer = stream.result()
+        _, blocks = log_and_render(
+            ctx,
+            answer=answer,
+            resolved=resolved,
+            user=user,
+            channel=channel,
+            question=question,
+            thread_ts=thread_ts,
+            shareable=False,
+        )
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=answer_text(answer), blocks=blocks
+        )
+        return "done"
+    streamer = client.chat_stream(
+        channel=channel, thread_ts=thread_ts, recipient_team_id=team, recipient_user_id=user
+    )
+    streamer.append(markdown_text=escape(first))
+    for piece in pieces:
+        streamer.append(markdown_text=escape(piece))
+    answer = stream.result()
+    _, blocks = log_and_render(
+        ctx,
+        answer=answer,
+        resolved=resolved,
+        user=user,
+        channel=channel,
+        question=question,
+        thread_ts=thread_ts,
+        shareable=False,
+    )
+    # The text is already in the message; finish it with the sources and the buttons.
+    streamer.stop(blocks=[b for b in blocks if b.get("type") != "section"])
+    return "done"
+
+
+def apologise(client: WebClient, *, channel: str, thread_ts: str | None, language_of: str) -> None:
+    from ingest.language import detect_language
+
+    language = detect_language(language_of)
+    try:
+        client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text="Sorry, something went wrong while answering.",
+            blocks=error_blocks(language),
+        )
+    except Exception:
+        log.exception("Could not even post the apology in %s", channel)

@@ -1,0 +1,201 @@
+"""Scenario harness: the real Bolt app over real HTTP, signed requests, a fake Slack Web API."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import App
+from slack_sdk.signature import SignatureVerifier
+
+from bot.answering import AnsweringService, AnswerOptions
+from bot.llm import ChatModel
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.server import make_http_server
+from bot.store import Store
+from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.index import KnowledgeIndex
+from tests.conftest import REFUNDS_EN, REFUNDS_JA, WAREHOUSE_EN, make_index, write
+from tests.scenario.fake_slack import FakeSlack
+
+SECRET = "test-signing-secret"
+LEAD = "ULEAD"
+
+ANNOUNCEMENTS = """---
+title: Store announcements
+type: playbook
+roles: [store-staff]
+owner: Aiko Tanaka
+---
+# Store announcements
+
+## Tannoy messages
+For a lost child announcement, say "Attention <!channel>, please ask <@U123> at the desk" and
+never read out the child's full name over the tannoy.
+"""
+
+
+@pytest.fixture(scope="session")
+def scenario_index(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+) -> tuple[KnowledgeIndex, Path]:
+    root = tmp_path_factory.mktemp("scenario")
+    knowledge = root / "knowledge"
+    write(knowledge / "en" / "refunds.md", REFUNDS_EN)
+    write(knowledge / "ja" / "refunds.md", REFUNDS_JA)
+    write(knowledge / "en" / "warehouse.md", WAREHOUSE_EN)
+    write(knowledge / "en" / "announcements.md", ANNOUNCEMENTS)
+    index = make_index(root / "data", real_embedder)
+    index.sync_folder(knowledge)
+    return index, knowledge
+
+
+@dataclass
+class Harness:
+    fake: FakeSlack
+    app: App
+    store: Store
+    url: str
+    settings: Settings
+
+    def post(
+        self,
+        body: bytes,
+        *,
+        content_type: str,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, str, float]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        sig = signature or SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sig,
+                **(headers or {}),
+            },
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode(), time.perf_counter() - started
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), time.perf_counter() - started
+
+    def event(
+        self, event: dict[str, Any], *, event_id: str, **kwargs: Any
+    ) -> tuple[int, str, float]:
+        body = {
+            "type": "event_callback",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+            "event": event,
+        }
+        return self.post(json.dumps(body).encode(), content_type="application/json", **kwargs)
+
+    def command(
+        self, text: str, *, user: str = "U0001", channel: str = "C1"
+    ) -> tuple[int, str, float]:
+        form = {
+            "command": "/cx",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T0001",
+            "response_url": self.fake.response_url(),
+            "trigger_id": "1.2.3",
+            "api_app_id": "A0001",
+        }
+        return self.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+
+    def action(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U0001",
+        channel: str = "C1",
+        message_ts: str = "1700000000.000100",
+    ) -> tuple[int, str, float]:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T0001"},
+            "user": {"id": user},
+            "api_app_id": "A0001",
+            "trigger_id": "1.2.3",
+            "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel},
+            "message": {"ts": message_ts, "text": "answer"},
+            "response_url": self.fake.response_url(),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": "1",
+                }
+            ],
+        }
+        form = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(form, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.fixture()
+def chat_model() -> ChatModel | None:
+    """No chat model by default; a module may override this fixture with a fake one."""
+    return None
+
+
+@pytest.fixture()
+def harness(
+    tmp_path: Path, scenario_index: tuple[KnowledgeIndex, Path], chat_model: ChatModel | None
+) -> Iterator[Harness]:
+    index, knowledge = scenario_index
+    fake = FakeSlack().start()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=fake.url,
+        knowledge_dir=knowledge,
+        data_dir=tmp_path / "data",
+        leads=LEAD,
+        lead_contact="Aiko (@aiko)",
+        owners="Ken Sato=UKEN",
+    )
+    store = Store.for_data_dir(settings.data_dir)
+    store.create_all()
+    answerer = AnsweringService(
+        index=index, chat=chat_model, options=AnswerOptions(cx_lead=settings.lead_contact)
+    )
+    app = build_app(settings, index=index, answerer=answerer, store=store)
+    server = make_http_server(app, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+    try:
+        yield Harness(fake=fake, app=app, store=store, url=url, settings=settings)
+    finally:
+        server.shutdown()
+        server.server_close()
+        fake.stop()
+        store.close()
