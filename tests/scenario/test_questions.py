@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from slack_bolt.request import BoltRequest
 
 from tests.scenario.conftest import LEAD, Harness
@@ -200,3 +201,26 @@ def test_socket_mode_payload_is_answered(harness: Harness) -> None:
     assert response.status == 200
     [call] = harness.fake.wait_for("chat.postMessage")
     assert "¥5,000" in blocks_text(call.args["blocks"])
+
+
+def test_a_failing_answer_gets_an_apology_and_the_bot_keeps_going(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.answering import AnsweringService
+
+    original = AnsweringService.answer
+
+    def broken(self: AnsweringService, question: str, **kwargs: Any) -> Any:
+        if "explode" in question:
+            raise RuntimeError("index unavailable")
+        return original(self, question, **kwargs)
+
+    monkeypatch.setattr(AnsweringService, "answer", broken)
+    harness.event(mention("please explode", ts="1700001100.000100"), event_id="EvBoom")
+    [apology] = harness.fake.wait_for("chat.postMessage")
+    assert "Sorry" in apology.args["text"] and apology.args["thread_ts"] == "1700001100.000100"
+    harness.event(
+        mention("How much can store staff refund?", ts="1700001200.000100"), event_id="EvAfter"
+    )
+    calls = harness.fake.wait_for("chat.postMessage", count=2)
+    assert "¥5,000" in blocks_text(calls[1].args["blocks"])

@@ -22,6 +22,7 @@ def cxbot(
         capture_output=True,
         text=True,
         env=env,
+        cwd=Path(env["CX_DATA_DIR"]).parent,  # away from any developer's .env
         timeout=300,
         check=False,
     )
@@ -109,3 +110,11 @@ def test_terminal_chat_keeps_the_role_and_the_thread(env: dict[str, str]) -> Non
     assert "Role set to warehouse." in result.stdout
     assert result.stdout.count("en/warehouse.md") >= 2  # both answers lead with the role guide
     assert "¥8,000" in result.stdout
+
+
+def test_serve_without_tokens_says_what_is_missing(env: dict[str, str]) -> None:
+    result = cxbot(["serve", "--http"], env | {"SLACK_BOT_TOKEN": "xoxb-1"})
+    assert result.returncode == 2 and "SLACK_SIGNING_SECRET" in result.stderr
+    result = cxbot(["serve"], env)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_APP_TOKEN" in result.stderr
