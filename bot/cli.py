@@ -52,9 +52,11 @@ def open_index(settings: Settings) -> KnowledgeIndex:
     return build_index(settings)
 
 
-def run_sync(index: KnowledgeIndex, folder: Path, *, quiet: bool = False) -> SyncReport:
+def run_sync(settings: Settings, index: KnowledgeIndex, *, quiet: bool = False) -> SyncReport:
+    from bot.wiring import sync_all
+
     if quiet or not err.is_terminal:
-        return index.sync_folder(folder)
+        return sync_all(settings, index)
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -68,7 +70,7 @@ def run_sync(index: KnowledgeIndex, folder: Path, *, quiet: bool = False) -> Syn
         def progress(done: int, total: int, what: str) -> None:
             bar.update(task, completed=done, total=total or None, description=what.capitalize())
 
-        return index.sync_folder(folder, progress=progress)
+        return sync_all(settings, index, progress=progress)
 
 
 def print_report(report: SyncReport) -> None:
@@ -87,7 +89,7 @@ def ensure_index(settings: Settings, index: KnowledgeIndex) -> None:
     """A first `ask` on a fresh machine indexes the folder instead of answering from nothing."""
     if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
         err.print("Indexing the knowledge folder for the first time…")
-        print_report(run_sync(index, settings.knowledge_dir))
+        print_report(run_sync(settings, index))
 
 
 @app.command()
@@ -105,7 +107,7 @@ def ingest(
         raise typer.Exit(1)
     index = open_index(settings)
     try:
-        report = run_sync(index, folder, quiet=as_json)
+        report = run_sync(settings, index, quiet=as_json)
     except SyncBusyError as exc:
         err.print(str(exc))
         raise typer.Exit(3) from exc
@@ -121,7 +123,7 @@ def ingest(
 
         def resync() -> None:
             try:
-                print_report(index.sync_folder(folder))
+                print_report(run_sync(settings, index, quiet=True))
             except SyncBusyError as exc:
                 err.print(str(exc))
 
@@ -240,7 +242,7 @@ def start() -> None:
     """Index the knowledge, then run the Slack bot if tokens are set, else the terminal chat."""
     settings = load_settings()
     index = open_index(settings)
-    print_report(run_sync(index, settings.knowledge_dir))
+    print_report(run_sync(settings, index))
     if settings.slack_enabled:
         run_bot(settings, http=settings.slack_app_token is None, port=3000)
         return
@@ -248,6 +250,66 @@ def start() -> None:
 
     err.print("No Slack tokens in .env: starting the terminal chat instead.")
     run_chat(settings, index, role=None, console=out)
+
+
+wins_app = typer.Typer(help="Customer-praise wins celebrated in Slack.", no_args_is_help=True)
+app.add_typer(wins_app, name="wins")
+
+
+@wins_app.command("export")
+def wins_export(
+    folder: Annotated[
+        Path | None, typer.Option(help="Knowledge folder (default: CX_KNOWLEDGE_DIR).")
+    ] = None,
+) -> None:
+    """Write broadcast wins as Markdown highlights into the knowledge folder to curate."""
+    from bot.kudos.knowledge import export_wins
+    from bot.wiring import open_kudos_store
+
+    settings = load_settings()
+    target = folder or settings.knowledge_dir
+    written = export_wins(open_kudos_store(settings), target)
+    err.print(
+        f"Exported {len(written)} new or changed win(s) to {target / 'highlights' / 'wins'}.",
+        markup=False,
+    )
+    for path in written:
+        out.print(str(path), markup=False, highlight=False)
+
+
+@app.command()
+def digest(
+    post: Annotated[bool, typer.Option("--post", help="Post it to CX_WINS_CHANNEL.")] = False,
+    chart: Annotated[Path | None, typer.Option(help="Also save the chart PNG here.")] = None,
+) -> None:
+    """The weekly wins digest: wins, values, people recognised, best quotes and a chart."""
+    import datetime as dt
+
+    from bot.kudos.digest import build_digest, chart_png
+    from bot.wiring import open_kudos_store
+
+    settings = load_settings()
+    summary = build_digest(open_kudos_store(settings), now=dt.datetime.now(dt.UTC))
+    out.print(
+        f"{summary.wins} win(s) this week; values: "
+        + (", ".join(f"{v} ({c})" for v, c in summary.values) or "none")
+        + f"; recognised: {len(summary.recognised) + len(summary.recognised_names)}",
+        markup=False,
+    )
+    for quote in summary.quotes:
+        out.print(f"  > {quote}", markup=False, highlight=False)
+    if chart:
+        chart.write_bytes(chart_png(summary))
+        err.print(f"Chart saved to {chart}", markup=False)
+    if post:
+        if not settings.wins_channel or not settings.slack_bot_token:
+            err.print("--post needs SLACK_BOT_TOKEN and CX_WINS_CHANNEL in .env.", markup=False)
+            raise typer.Exit(2)
+        from bot.slack.app import make_client
+        from bot.slack.digest import post_digest
+
+        post_digest(make_client(settings), settings.wins_channel, summary)
+        err.print(f"Posted to {settings.wins_channel}.", markup=False)
 
 
 def main() -> None:

@@ -72,7 +72,16 @@ class Settings(BaseSettings):
     # Seconds a user's Slack profile (title) is cached before being looked up again.
     profile_cache_seconds: int = Field(default=600, ge=0)
 
+    # Channel ID where celebrations are posted.
     wins_channel: str | None = None
+    # Slack user IDs of managers who may broadcast kudos (comma-separated) ...
+    kudos_managers: str = ""
+    # ... and/or a Slack user group ID (S…) whose members may.
+    kudos_manager_group: str | None = None
+    # Channel ID where nominations from everyone else wait for a manager.
+    review_channel: str | None = None
+    # Crontab line (UTC) for the weekly wins digest in the bot process, e.g. "0 9 * * MON".
+    digest_cron: str | None = None
     log_level: str = "INFO"
 
     @field_validator("llm_model")
@@ -84,6 +93,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 "use provider:model, for example openai:gpt-4o-mini or ollama:llama3.1"
             )
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a crontab line ({exc}); example: 0 9 * * MON") from exc
         return value
 
     @field_validator("log_level")
@@ -105,6 +127,9 @@ class Settings(BaseSettings):
 
     def lead_ids(self) -> frozenset[str]:
         return frozenset(part.strip() for part in self.leads.split(",") if part.strip())
+
+    def kudos_manager_ids(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.kudos_managers.split(",") if p.strip())
 
     def owner_ids(self) -> dict[str, str]:
         pairs = (

@@ -185,6 +185,13 @@ class Store:
     ) -> None:
         self.close()
 
+    def session(self) -> contextlib.AbstractContextManager[Session]:
+        """A session on the same database, for other stores of the bot (kudos)."""
+        return self._session()
+
+    def now(self) -> dt.datetime:
+        return self._now()
+
     @contextlib.contextmanager
     def _session(self) -> Iterator[Session]:
         with self._lock, self._sessions() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.answering import AnsweringService, AnswerOptions
 from bot.llm import ChatModel, LangChainChatModel
@@ -16,6 +16,9 @@ from ingest.vectors import make_client
 
 if TYPE_CHECKING:
     from slack_bolt import App
+
+    from bot.kudos.store import KudosStore
+    from ingest.sync import SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +72,45 @@ def build_answering(
 def build_slack_app(settings: Settings) -> App:
     """Everything the Slack bot needs, ready to serve: index (synced if never synced), store,
     a warmed-up model (the first question must not pay for loading) and the Bolt app."""
+    from bot.kudos.store import KudosStore
     from bot.slack.app import build_app
     from bot.store import Store
 
     index = build_index(settings)
-    if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
-        index.sync_folder(settings.knowledge_dir)
     store = Store.for_data_dir(settings.data_dir, settings.database_url)
     store.create_all()
+    if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
+        sync_all(settings, index, KudosStore(store))
     store.purge_events(dt.timedelta(days=7))  # retries come within minutes; keep a week
     index.embedder.embed_queries(["warm up"])
-    return build_app(
+    app = build_app(
         settings,
         index=index,
         answerer=build_answering(settings, index, build_chat_model(settings)),
         store=store,
+    )
+    if settings.digest_cron and settings.wins_channel:
+        from bot.slack.digest import start_schedule
+
+        start_schedule(app.client, settings.wins_channel, KudosStore(store), settings.digest_cron)
+    return app
+
+
+def open_kudos_store(settings: Settings) -> KudosStore:
+    from bot.kudos.store import KudosStore
+    from bot.store import Store
+
+    store = Store.for_data_dir(settings.data_dir, settings.database_url)
+    store.create_all()
+    return KudosStore(store)
+
+
+def sync_all(
+    settings: Settings, index: KnowledgeIndex, kudos: KudosStore | None = None, **kwargs: Any
+) -> SyncReport:
+    """Sync the knowledge folder and the broadcast wins (the one way everything syncs)."""
+    from bot.kudos.knowledge import sync_knowledge
+
+    return sync_knowledge(
+        index, settings.knowledge_dir, kudos or open_kudos_store(settings), **kwargs
     )

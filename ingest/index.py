@@ -165,8 +165,17 @@ class KnowledgeIndex:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-    def sync_folder(self, root: Path, *, progress: Progress | None = None) -> SyncReport:
-        """Load every supported file (skipping unchanged ones unread) and sync the index."""
+    def sync_folder(
+        self,
+        root: Path,
+        *,
+        progress: Progress | None = None,
+        extra: Sequence[Document] = (),
+    ) -> SyncReport:
+        """Load every supported file (skipping unchanged ones unread) and sync the index.
+
+        `extra`: documents that live elsewhere (the bot's broadcast wins) and are indexed
+        with the folder; like files, one left out of a later sync is removed."""
         if not root.is_dir():
             raise FileNotFoundError(f"Knowledge folder not found: {root}")
         with self._sync_lock():
@@ -186,7 +195,7 @@ class KnowledgeIndex:
                     problems.append(LoadProblem(path=relative, reason=exc.reason, line=exc.line))
                 except OSError as exc:
                     problems.append(LoadProblem(path=relative, reason=f"cannot read: {exc}"))
-            return self._apply(old, [*unchanged, *documents], problems, progress)
+            return self._apply(old, [*unchanged, *documents, *extra], problems, progress)
 
     def sync_documents(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,12 +17,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.answering import AnsweringService
+from bot.kudos.store import KudosStore
 from bot.settings import Settings
 from bot.slack.actions import register_actions
 from bot.slack.assistant import build_assistant
 from bot.slack.commands import register_commands
 from bot.slack.context import SlackContext
 from bot.slack.events import register_events
+from bot.slack.kudos import register_kudos
 from bot.store import Store
 from ingest.index import KnowledgeIndex
 
@@ -67,6 +70,11 @@ def build_app(
     register_events(app, ctx)
     register_commands(app, ctx)
     register_actions(app, ctx)
+    flow = register_kudos(app, ctx, KudosStore(store))
+    # Wins stored but never posted (Slack down at the time) go out now, off the start path.
+    threading.Thread(
+        target=flow.retry_unposted, args=(app.client,), name="cx-kudos-retry", daemon=True
+    ).start()
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:

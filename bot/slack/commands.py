@@ -9,6 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.kudos.knowledge import sync_knowledge
+from bot.kudos.store import KudosStore
 from bot.roles import canonical_role
 from bot.slack.asking import answer_question
 from bot.slack.blocks import error_blocks, help_blocks
@@ -107,7 +109,7 @@ def reindex(ctx: SlackContext, respond: Respond, user: str) -> None:
 
     def run() -> None:
         try:
-            report = ctx.index.sync_folder(ctx.settings.knowledge_dir)
+            report = sync_knowledge(ctx.index, ctx.settings.knowledge_dir, KudosStore(ctx.store))
         except SyncBusyError:
             respond(
                 response_type="ephemeral",

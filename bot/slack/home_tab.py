@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 
 from slack_sdk import WebClient
 
@@ -14,13 +15,23 @@ from bot.slack.home import LeadPanel, home_view
 log = logging.getLogger(__name__)
 
 
+_QUOTED = re.compile(r"[\"“]([^\"”]{3,120})[\"”]|「([^」]{2,80})」")
+
+
 def mantra(ctx: SlackContext) -> str | None:
+    """CX_MANTRA, else the first quoted line of the vision's mantra section, else its title."""
     if ctx.settings.mantra:
         return ctx.settings.mantra
-    for item in ctx.index.state.files.values():
-        if item.doc_type == "vision" and item.language == "en":
-            return item.title
-    return None
+    visions = [f for f in ctx.index.state.files.values() if f.doc_type == "vision"]
+    visions.sort(key=lambda f: f.language != "en")
+    for vision in visions:
+        for chunk_id in vision.chunk_ids:
+            chunk = ctx.index.state.chunks[chunk_id].chunk
+            if re.search(r"mantra|マントラ", chunk.section, re.IGNORECASE):
+                found = _QUOTED.search(chunk.text)
+                if found:
+                    return found.group(1) or found.group(2)
+    return visions[0].title if visions else None
 
 
 def lead_panel(ctx: SlackContext) -> LeadPanel:

@@ -30,6 +30,29 @@ from tests.scenario.fake_slack import FakeSlack
 
 SECRET = "test-signing-secret"
 LEAD = "ULEAD"
+MANAGER = "UMGR1"
+
+VISION = """---
+title: Our CX vision
+type: vision
+language: en
+owner: Aiko Tanaka
+---
+# Our CX vision
+
+## Our mantra
+"Make every day feel like home."
+
+## Our values
+
+### 1. Own it
+Whoever hears about a problem owns it until it is solved: call the customer back, follow the
+order through, never pass them around.
+
+### 2. Be warm and human
+Speak like a neighbour, not a policy. Kind words, a smile, a handwritten note, patience with
+an elderly customer.
+"""
 
 ANNOUNCEMENTS = """---
 title: Store announcements
@@ -46,7 +69,7 @@ never read out the child's full name over the tannoy.
 
 
 @pytest.fixture(scope="session")
-def scenario_index(
+def shared_scenario_index(
     tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
 ) -> tuple[KnowledgeIndex, Path]:
     root = tmp_path_factory.mktemp("scenario")
@@ -55,6 +78,7 @@ def scenario_index(
     write(knowledge / "ja" / "refunds.md", REFUNDS_JA)
     write(knowledge / "en" / "warehouse.md", WAREHOUSE_EN)
     write(knowledge / "en" / "announcements.md", ANNOUNCEMENTS)
+    write(knowledge / "en" / "vision.md", VISION)
     index = make_index(root / "data", real_embedder)
     index.sync_folder(knowledge)
     return index, knowledge
@@ -67,6 +91,7 @@ class Harness:
     store: Store
     url: str
     settings: Settings
+    index: KnowledgeIndex | None = None
 
     def post(
         self,
@@ -126,6 +151,24 @@ class Harness:
         }
         return self.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
 
+    def interactive(self, payload: dict[str, Any]) -> tuple[int, str, float]:
+        payload = {"team": {"id": "T0001"}, "api_app_id": "A0001", **payload}
+        form = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(form, content_type="application/x-www-form-urlencoded")
+
+    def slash(self, command: str, text: str, *, user: str = "U0001") -> tuple[int, str, float]:
+        form = {
+            "command": command,
+            "text": text,
+            "user_id": user,
+            "channel_id": "C1",
+            "team_id": "T0001",
+            "response_url": self.fake.response_url(),
+            "trigger_id": f"trig-{time.monotonic_ns()}",
+            "api_app_id": "A0001",
+        }
+        return self.post(urlencode(form).encode(), content_type="application/x-www-form-urlencoded")
+
     def action(
         self,
         action_id: str,
@@ -159,6 +202,13 @@ class Harness:
         return self.post(form, content_type="application/x-www-form-urlencoded")
 
 
+@pytest.fixture(scope="session")
+def scenario_index(
+    shared_scenario_index: tuple[KnowledgeIndex, Path],
+) -> tuple[KnowledgeIndex, Path]:
+    return shared_scenario_index
+
+
 @pytest.fixture()
 def chat_model() -> ChatModel | None:
     """No chat model by default; a module may override this fixture with a fake one."""
@@ -181,6 +231,9 @@ def harness(
         leads=LEAD,
         lead_contact="Aiko (@aiko)",
         owners="Ken Sato=UKEN",
+        wins_channel="CWINS",
+        review_channel="CREVIEW",
+        kudos_managers=MANAGER,
     )
     store = Store.for_data_dir(settings.data_dir)
     store.create_all()
@@ -193,7 +246,7 @@ def harness(
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
     try:
-        yield Harness(fake=fake, app=app, store=store, url=url, settings=settings)
+        yield Harness(fake=fake, app=app, store=store, url=url, settings=settings, index=index)
     finally:
         server.shutdown()
         server.server_close()

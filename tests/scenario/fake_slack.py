@@ -127,6 +127,19 @@ class FakeSlack:
                 "messages": sorted(thread, key=lambda m: float(m["ts"])),
                 "has_more": False,
             }
+        if method == "files.getUploadURLExternal":
+            port = self.server.server_address[1]
+            return {
+                "ok": True,
+                "upload_url": f"http://127.0.0.1:{port}/upload/F0001",
+                "file_id": "F0001",
+            }
+        if method in ("files.completeUploadExternal", "files.info"):
+            return {
+                "ok": True,
+                "files": [{"id": "F0001", "title": args.get("title")}],
+                "file": {"id": "F0001"},
+            }
         if method == "users.info":
             user = str(args.get("user"))
             return {
@@ -148,7 +161,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length).decode("utf-8")
+        data = self.rfile.read(length)
+        if self.path.startswith("/upload/"):  # files_upload_v2 sends the file's bytes here
+            with self.fake.lock:
+                self.fake.calls.append(
+                    Call(
+                        "file_upload",
+                        {"bytes": len(data), "png": b"\x89PNG" in data[:4096], "_failed": False},
+                    )
+                )
+            self._reply(200, {"ok": True})
+            return
+        raw = data.decode("utf-8")
         if "json" in (self.headers.get("Content-Type") or ""):
             args: dict[str, Any] = json.loads(raw or "{}")
         else:

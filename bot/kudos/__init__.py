@@ -1,0 +1,1 @@
+"""Kudos and wins: customer praise, redacted, stored, celebrated and turned into knowledge."""

@@ -1,0 +1,55 @@
+"""Posting the weekly wins digest (with its chart) to the wins channel, once per week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from slack_sdk import WebClient
+
+from bot.kudos.digest import Digest, build_digest, chart_png, digest_blocks
+from bot.kudos.store import KudosStore
+
+log = logging.getLogger(__name__)
+
+
+def post_digest(client: WebClient, channel: str, digest: Digest) -> None:
+    client.chat_postMessage(
+        channel=channel, text=f"This week's CX wins: {digest.wins}", blocks=digest_blocks(digest)
+    )
+    client.files_upload_v2(
+        channel=channel,
+        content=chart_png(digest),
+        filename=f"cx-wins-{digest.until.date().isoformat()}.png",
+        title="CX wins per week and per value",
+        alt_txt=f"Bar charts: wins per week for 8 weeks, and this week's {digest.wins} wins "
+        "by CX value.",
+    )
+
+
+def scheduled_digest(client: WebClient, channel: str, kudos: KudosStore) -> bool:
+    """The cron job: every bot process runs it, the database lets exactly one post."""
+    now = dt.datetime.now(dt.UTC)
+    week = now.strftime("%G-W%V")
+    if not kudos.store.claim_event(f"digest:{channel}:{week}", kind="digest"):
+        return False
+    post_digest(client, channel, build_digest(kudos, now=now))
+    return True
+
+
+def start_schedule(client: WebClient, channel: str, kudos: KudosStore, cron: str) -> object:
+    """An in-process schedule (APScheduler) from a crontab line such as "0 9 * * MON"."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        scheduled_digest,
+        CronTrigger.from_crontab(cron, timezone="UTC"),
+        args=(client, channel, kudos),
+        id="cx-digest",
+        misfire_grace_time=3600,
+    )
+    scheduler.start()
+    log.info("Weekly digest scheduled: %s (UTC)", cron)
+    return scheduler
