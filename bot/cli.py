@@ -6,8 +6,9 @@ import json
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -310,6 +311,77 @@ def digest(
 
         post_digest(make_client(settings), settings.wins_channel, summary)
         err.print(f"Posted to {settings.wins_channel}.", markup=False)
+
+
+feedback_app = typer.Typer(help="Customer feedback from surveys.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("import")
+def feedback_import(
+    file: Annotated[Path, typer.Argument(help="CSV or JSONL survey export.")],
+    mapping: Annotated[
+        str | None,
+        typer.Option("--map", help='Columns, e.g. "text=Comment,rating=Score,scale=nps".'),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Pick praise (by rating, else by a praise detector) and queue it for the digest."""
+    from bot.kudos.feedback import ColumnMapping
+    from bot.kudos.importer import import_feedback
+    from bot.kudos.values import suggest_value
+    from bot.wiring import open_kudos_store
+
+    settings = load_settings()
+    if not file.is_file():
+        err.print(f"File not found: {file}", markup=False)
+        raise typer.Exit(1)
+    try:
+        columns = ColumnMapping.parse(mapping) if mapping else None
+    except ValueError as exc:
+        err.print(f"--map: {exc}", markup=False)
+        raise typer.Exit(2) from exc
+    index = open_index(settings)
+    report = import_feedback(
+        file,
+        open_kudos_store(settings),
+        mapping=columns,
+        lookup=slack_lookup(settings),
+        suggest=lambda quote, language: suggest_value(index, quote, language),
+    )
+    if as_json:
+        print(report.model_dump_json())
+        return
+    err.print(
+        f"{report.rows} rows read: {report.praise} praise, {report.added} added, "
+        f"{report.duplicates} already imported, {report.not_praise} not praise.",
+        markup=False,
+    )
+    for problem in report.problems:
+        err.print(f"  line {problem.line}: {problem.reason}", style="yellow", markup=False)
+    for email in report.unmatched_emails:
+        err.print(f"  no Slack user for {email}", markup=False)
+
+
+def slack_lookup(settings: Settings) -> Callable[[str], str | None] | None:
+    """Match employees to Slack users by e-mail (needs the users:read.email scope)."""
+    if not settings.slack_bot_token:
+        return None
+    from bot.slack.app import make_client
+
+    client = make_client(settings)
+    cache: dict[str, str | None] = {}
+
+    def lookup(email: str) -> str | None:
+        if email not in cache:
+            try:
+                reply: Any = client.users_lookupByEmail(email=email)
+                cache[email] = (reply.get("user") or {}).get("id")
+            except Exception:
+                cache[email] = None
+        return cache[email]
+
+    return lookup
 
 
 def main() -> None:

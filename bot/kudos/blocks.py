@@ -75,6 +75,12 @@ def celebration_blocks(kudos: Kudos, *, nominator: str | None = None) -> list[Bl
     return blocks
 
 
+def win_line(kudos: Kudos) -> str:
+    """One line for lists (App Home, `/cx wins`): who, the words, the value."""
+    value = f" · _{escape(kudos.value)}_" if kudos.value else ""
+    return f"{people(kudos)}: “{escape(truncate(kudos.quote, 160))}”{value}"
+
+
 def celebration_text(kudos: Kudos) -> str:
     return truncate(f"Customer praise for {people(kudos)}: {escape(kudos.quote)}", 2900)
 

@@ -29,7 +29,7 @@ class Digest(BaseModel):
 def build_digest(kudos: KudosStore, *, now: dt.datetime, weeks: int = 8) -> Digest:
     since = now - dt.timedelta(days=7)
     history_start = now - dt.timedelta(weeks=weeks)
-    history = kudos.wins(since=history_start, limit=100_000)
+    history = kudos.wins(since=history_start, limit=100_000, statuses=("broadcast", "queued"))
     recent = [k for k in history if k.created_at and k.created_at >= since]
     values = Counter(k.value for k in recent if k.value)
     people = list(dict.fromkeys(r for k in recent for r in k.recipients))

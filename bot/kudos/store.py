@@ -111,9 +111,20 @@ class KudosStore:
             )
             return [_to_model(r) for r in rows]
 
-    def wins(self, *, since: dt.datetime | None = None, limit: int = 100) -> list[Kudos]:
+    def received(self, user_id: str, *, limit: int = 5) -> list[Kudos]:
+        """Wins that name this user, newest first."""
+        return [k for k in self.wins(limit=500) if user_id in k.recipients][:limit]
+
+    def wins(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        limit: int = 100,
+        statuses: tuple[str, ...] = ("broadcast",),
+    ) -> list[Kudos]:
+        """Broadcast wins, newest first ("queued" adds imported survey praise)."""
         with self.store.session() as s:
-            query = select(KudosRow).where(KudosRow.status == "broadcast")
+            query = select(KudosRow).where(KudosRow.status.in_(statuses))
             if since is not None:
                 query = query.where(KudosRow.created_at >= since)
             rows = s.scalars(query.order_by(KudosRow.created_at.desc()).limit(limit))

@@ -239,6 +239,8 @@ _HELP = "\n".join(
         "• `/cx help` shows this message. `/cx reindex` refreshes the knowledge (CX leads).",
         "• Open the *assistant panel* (top right in Slack) to ask me next to any channel.",
         "• Tap 👍 or 👎 under an answer: it tells the CX team what helps and what is missing.",
+        "• `/kudos @someone the customer's words` celebrates customer praise"
+        " (`/kudos` alone opens a form); `/cx wins` shows recent wins.",
     ]
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.kudos.blocks import win_line
 from bot.kudos.knowledge import sync_knowledge
 from bot.kudos.store import KudosStore
 from bot.roles import canonical_role
@@ -36,6 +37,12 @@ def register_commands(app: App, ctx: SlackContext) -> None:
             set_role(ctx, respond, user, rest.strip())
         elif sub == "reindex":
             reindex(ctx, respond, user)
+        elif sub in ("wins", "kudos"):
+            recent = KudosStore(ctx.store).wins(limit=5)
+            lines = [f"• {win_line(k)}" for k in recent] or [
+                "No wins shared yet. Heard a customer say thank you? Share it with `/kudos`."
+            ]
+            respond(response_type="ephemeral", text="*Recent customer wins*\n" + "\n".join(lines))
         else:
             private_answer(
                 ctx, client, respond, user=user, channel=command.get("channel_id"), question=text

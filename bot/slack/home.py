@@ -45,8 +45,11 @@ def home_view(
     mantra: str | None,
     examples: list[str],
     lead: LeadPanel | None,
+    own_kudos: list[str] | None = None,
+    latest_wins: list[str] | None = None,
 ) -> Block:
-    """A `views.publish` payload of type "home"."""
+    """A `views.publish` payload of type "home". `own_kudos` and `latest_wins` are ready
+    mrkdwn lines (already escaped by the kudos renderer)."""
     blocks: list[Block] = [
         header("👋 Welcome to CX Assistant"),
         section(
@@ -69,6 +72,14 @@ def home_view(
             " `/cx &lt;question&gt;`. `/cx help` shows everything."
         )
     )
+    if own_kudos:
+        blocks.append(
+            section(truncate(_bullets("*🎉 Customer praise for you*", own_kudos[:5]), 2900))
+        )
+    if latest_wins:
+        blocks.append(
+            section(truncate(_bullets("*🏡 Latest company wins*", latest_wins[:5]), 2900))
+        )
     if lead is not None:
         blocks.extend(lead_blocks(lead))
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

@@ -8,6 +8,8 @@ import re
 
 from slack_sdk import WebClient
 
+from bot.kudos.blocks import win_line
+from bot.kudos.store import KudosStore
 from bot.slack.assistant import suggested_prompts
 from bot.slack.context import SlackContext
 from bot.slack.home import LeadPanel, home_view
@@ -52,11 +54,14 @@ def lead_panel(ctx: SlackContext) -> LeadPanel:
 
 def publish_home(ctx: SlackContext, client: WebClient, user: str) -> None:
     resolved = ctx.resolve_role(client, user)
+    kudos = KudosStore(ctx.store)
     view = home_view(
         role=resolved.role,
         role_source=resolved.source,
         mantra=mantra(ctx),
         examples=[p["message"] for p in suggested_prompts(resolved.role)],
         lead=lead_panel(ctx) if ctx.is_lead(user) else None,
+        own_kudos=[win_line(k) for k in kudos.received(user)],
+        latest_wins=[win_line(k) for k in kudos.wins(limit=5)],
     )
     client.views_publish(user_id=user, view=view)

@@ -218,3 +218,18 @@ def test_digest_posts_numbers_quotes_and_a_chart(harness: Harness) -> None:
     # The scheduled job in several processes posts once per week.
     assert scheduled_digest(harness.app.client, "CWINS", kudos) is True
     assert scheduled_digest(harness.app.client, "CWINS", kudos) is False
+
+
+def test_wins_on_app_home_and_in_cx_wins(harness: Harness) -> None:
+    harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
+    harness.fake.wait_for("chat.postMessage")
+    harness.event(
+        {"type": "app_home_opened", "user": "U0KENJI", "channel": "D9", "tab": "home"},
+        event_id="EvHomeKenji",
+    )
+    [publish] = harness.fake.wait_for("views.publish")
+    home = json.dumps(publish.args["view"], ensure_ascii=False)
+    assert "Customer praise for you" in home and "called me back" in home
+    harness.command("wins", user="U0002")
+    replies = harness.fake.wait_for("response_url", count=2)
+    assert "called me back" in replies[-1].args["text"]
