@@ -24,6 +24,19 @@ def _title(kudos: Kudos) -> str:
     return f"Customer praise{where}: {kudos.value or 'a CX win'}"
 
 
+def _summary(kudos: Kudos) -> str:
+    """What this highlight is, in words people search with ("examples of great service")."""
+    if kudos.language == "ja":
+        where = f"{kudos.touchpoint}での" if kudos.touchpoint else ""
+        return (
+            f"{where}素晴らしいサービスの実例です。お客さまご本人の言葉でいただいた感謝の声です。"
+        )
+    where = f" at {kudos.touchpoint}" if kudos.touchpoint else ""
+    return (
+        f"A real example of great customer service{where}, in the customer's own words of thanks."
+    )
+
+
 def win_markdown(kudos: Kudos, names: dict[str, str] | None = None) -> str:
     """A highlight in the knowledge folder's own format (front matter + Markdown)."""
     names = names or {}
@@ -38,6 +51,8 @@ def win_markdown(kudos: Kudos, names: dict[str, str] | None = None) -> str:
         f"tags: [win, {kudos.touchpoint or 'customer'}]",
         "---",
         f"# {_title(kudos)}",
+        "",
+        _summary(kudos),
         "",
         "> " + kudos.quote.replace("\n", "\n> "),
         "",

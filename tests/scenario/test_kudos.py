@@ -181,6 +181,14 @@ def test_quote_is_redacted_and_escaped_everywhere(harness: Harness) -> None:
     [win] = KudosStore(harness.store).wins()
     assert "taro@example.com" not in win.quote and "090-1234-5678" not in win.quote
     assert "[email]" in win.quote and "[phone]" in win.quote
+    index = harness.index
+    assert index is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and f"wins/{win.id}.md" not in index.state.files:
+        time.sleep(0.1)
+    indexed = [c.chunk.text for c in index.state.chunks.values()
+               if c.chunk.path == f"wins/{win.id}.md"]
+    assert indexed and all("taro@example.com" not in t and "090-1234" not in t for t in indexed)
 
 
 def test_a_broadcast_win_becomes_knowledge(harness: Harness) -> None:
@@ -195,8 +203,11 @@ def test_a_broadcast_win_becomes_knowledge(harness: Harness) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(p.startswith("wins/") for p in index.state.files):
         time.sleep(0.1)
-    hits = index.search("examples of great service at delivery", k=5)
-    assert any(h.chunk.path.startswith("wins/") for h in hits)
+    from bot.answering import AnsweringService
+
+    answer = AnsweringService(index=index).answer("examples of great service at delivery")
+    assert answer.answered
+    assert any(source.path.startswith("wins/") for source in answer.sources)
 
 
 def test_digest_posts_numbers_quotes_and_a_chart(harness: Harness) -> None:
