@@ -77,21 +77,37 @@ class KudosFlow:
                 self._groups = (time.monotonic(), members)
         return user in members
 
+    def sender_language(self, client: WebClient, user: str | None) -> str | None:
+        if not user:
+            return None
+        try:
+            reply: Any = client.users_info(user=user, include_locale=True)
+        except Exception:
+            log.warning("Could not read the locale of %s", user, exc_info=True)
+            return None
+        locale = str((reply.get("user") or {}).get("locale") or "")
+        if not locale:
+            return None
+        return "ja" if locale.casefold().startswith("ja") else "en"
+
     def value_names(self, language: str) -> list[str]:
         values = cx_values(self.ctx.index)
         return [v.name for v in values if v.language == language] or [v.name for v in values]
 
     def submit(self, client: WebClient, kudos: Kudos) -> tuple[Kudos, bool]:
         """Redact, store, then broadcast (manager) or send for review (anyone else)."""
+        quote_language = detect_language(kudos.quote)
         kudos = kudos.model_copy(
             update={
                 "quote": redact(kudos.quote),
                 "source": redact(kudos.source) if kudos.source else None,
-                "language": detect_language(kudos.quote),
+                # The celebration speaks the sender's language (their Slack locale), else
+                # the customer's.
+                "language": self.sender_language(client, kudos.sender) or quote_language,
             }
         )
         if not kudos.value:
-            kudos.value = suggest_value(self.ctx.index, kudos.quote, kudos.language)
+            kudos.value = suggest_value(self.ctx.index, kudos.quote, quote_language)
         manager = bool(kudos.sender) and self.is_manager(client, kudos.sender or "")
         kudos.status = "broadcast" if manager else "nominated"
         stored, new = self.kudos.add(kudos)

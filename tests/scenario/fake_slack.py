@@ -40,6 +40,7 @@ class FakeSlack:
         self.lock = threading.Lock()
         self.failures: dict[str, list[Failure]] = {}
         self.titles: dict[str, str] = {}
+        self.locales: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages
         self._ts = 1_700_000_000.0
         handler = type("Handler", (_Handler,), {"fake": self})
@@ -147,6 +148,7 @@ class FakeSlack:
                 "user": {
                     "id": user,
                     "is_bot": False,
+                    "locale": self.locales.get(user, ""),
                     "profile": {"title": self.titles.get(user, ""), "real_name": f"User {user}"},
                 },
             }

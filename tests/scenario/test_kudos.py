@@ -186,8 +186,9 @@ def test_quote_is_redacted_and_escaped_everywhere(harness: Harness) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and f"wins/{win.id}.md" not in index.state.files:
         time.sleep(0.1)
-    indexed = [c.chunk.text for c in index.state.chunks.values()
-               if c.chunk.path == f"wins/{win.id}.md"]
+    indexed = [
+        c.chunk.text for c in index.state.chunks.values() if c.chunk.path == f"wins/{win.id}.md"
+    ]
     assert indexed and all("taro@example.com" not in t and "090-1234" not in t for t in indexed)
 
 
@@ -244,3 +245,12 @@ def test_wins_on_app_home_and_in_cx_wins(harness: Harness) -> None:
     harness.command("wins", user="U0002")
     replies = harness.fake.wait_for("response_url", count=2)
     assert "called me back" in replies[-1].args["text"]
+
+
+def test_celebration_speaks_the_senders_language(harness: Harness) -> None:
+    harness.fake.locales[MANAGER] = "ja-JP"
+    harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
+    [post] = harness.fake.wait_for("chat.postMessage")
+    posted = text_of(post)
+    assert "called me back" in posted  # the customer's words as they were
+    assert "体現したバリュー" in posted or "感謝の声" in posted or "うれしいお声" in posted
