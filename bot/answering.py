@@ -196,7 +196,10 @@ class AnsweringService:
         )
 
     def _not_found(self, language: str, role: str | None, sure: float) -> Answer:
-        text = message("not_found", language, cx_lead=self.options.cx_lead)
+        lead = self.options.cx_lead
+        if lead == AnswerOptions.cx_lead:  # not configured: say it in the asker's language
+            lead = message("default_lead", language)
+        text = message("not_found", language, cx_lead=lead)
         return Answer(
             answer=text,
             answered=False,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ingest.chunking import split_sentences
+from ingest.chunking import is_title_line, split_sentences
 from ingest.models import Hit
 from ingest.tokenize import tokenize
 
@@ -47,7 +47,9 @@ def passage_units(text: str) -> list[str]:
             units.append(line)
         else:
             units.extend(split_sentences(line))
-    return units
+    # Plain-text headings say what a passage is about, not what it says: quote sentences.
+    sentences = [u for u in units if _LIST_ITEM.match(u) or not is_title_line(u)]
+    return sentences or units
 
 
 def _lexical_overlap(question_terms: set[str], unit: str, idf: Callable[[str], float]) -> float:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ingest.models import Chunk, Document
 
 #: Bump when chunking changes, so every chunk id changes and the index re-embeds.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -83,6 +83,14 @@ def _sections(doc: Document) -> Iterator[_Section]:
     yield current
 
 
+_SENTENCE_PUNCTUATION = (".", "!", "?", "。", "！", "？", ":", "：", ",", "、", ";", ")", "）")
+
+
+def is_title_line(line: str) -> bool:
+    """A short line with no sentence punctuation at its end, as plain-text headings are."""
+    return len(line) <= 60 and len(line.split()) <= 8 and not line.endswith(_SENTENCE_PUNCTUATION)
+
+
 def _units(lines: list[str]) -> list[str]:
     """Blocks split into sentence units; list items and table rows stay one unit each."""
     units: list[str] = []
@@ -100,6 +108,8 @@ def _units(lines: list[str]) -> list[str]:
         elif _LIST_ITEM.match(line) or line.startswith("|") or line.startswith(">"):
             flush()
             units.extend(split_sentences(line) if estimate_tokens(line) > 80 else [line])
+        elif not paragraph and is_title_line(line):
+            units.append(line)  # a plain-text heading must not run into its first sentence
         else:
             paragraph.append(line)
     flush()
@@ -108,15 +118,17 @@ def _units(lines: list[str]) -> list[str]:
 
 def _join(units: list[str]) -> str:
     text = ""
+    previous = ""
     for unit in units:
         if not text:
             text = unit
-        elif _LIST_ITEM.match(unit) or unit.startswith(("|", ">")):
+        elif _LIST_ITEM.match(unit) or unit.startswith(("|", ">")) or is_title_line(previous):
             text += "\n" + unit
         elif _CJK.search(text[-1:]) or text.endswith(("。", "！", "？")):
             text += unit
         else:
             text += " " + unit
+        previous = unit
     return text
 
 

@@ -224,3 +224,29 @@ def test_a_failing_answer_gets_an_apology_and_the_bot_keeps_going(
     )
     calls = harness.fake.wait_for("chat.postMessage", count=2)
     assert "¥5,000" in blocks_text(calls[1].args["blocks"])
+
+
+def test_the_bot_starts_even_when_auth_test_fails(harness: Harness) -> None:
+    from bot.slack.app import build_app
+    from tests.scenario.fake_slack import Failure
+
+    harness.fake.fail_next("auth.test", Failure(500), Failure(500), Failure(500))
+    app = build_app(
+        harness.settings, index=harness.index, answerer=_answerer(harness), store=harness.store
+    )
+    body = {
+        "type": "event_callback",
+        "team_id": "T0001",
+        "event_id": "EvNoAuth",
+        "event": mention("How much can store staff refund?", ts="1700001300.000100"),
+    }
+    assert app.dispatch(BoltRequest(body=json.dumps(body), mode="socket_mode")).status == 200
+    [call] = harness.fake.wait_for("chat.postMessage")
+    assert "¥5,000" in blocks_text(call.args["blocks"])
+
+
+def _answerer(harness: Harness) -> Any:
+    from bot.answering import AnsweringService
+
+    assert harness.index is not None
+    return AnsweringService(index=harness.index)

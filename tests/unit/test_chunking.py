@@ -85,3 +85,14 @@ def test_chunk_ids_change_with_content() -> None:
 def test_list_items_are_kept_as_lines() -> None:
     chunks = chunk_document(doc("## Steps\n- Listen.\n- Acknowledge.\n- Fix it."))
     assert chunks[0].text == "- Listen.\n- Acknowledge.\n- Fix it."
+
+
+def test_plain_text_headings_do_not_run_into_their_first_sentence() -> None:
+    text = (
+        "Damaged or faulty items\nIf your item arrived damaged, call us.\n\n"
+        "配送について\nご注文から3日でお届けします。"
+    )
+    chunks = chunk_document(doc(text))
+    joined = "\n".join(c.text for c in chunks)
+    assert "Damaged or faulty items\nIf your item" in joined
+    assert "配送について\nご注文から" in joined
