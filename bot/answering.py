@@ -139,14 +139,9 @@ class AnsweringService:
                 mode="not_found",
                 role=role,
             )
-        hits = self.index.search(
-            self.retrieval_query(question, history), k=self.options.top_k, role=role
-        )
-        trusted = self.index.trusts_language(language)
-        sure = confidence(hits, dense_trusted=trusted, options=self.options)
+        passages, sure = self._retrieve(question, language, role, history)
         if sure < self.options.min_confidence:
             return self._not_found(language, role, sure)
-        passages = select_passages(hits)
         if self.chat is not None and use_chat:
             grounded = self._grounded(question, passages, language, role, history, sure)
             if grounded is not None:
@@ -166,23 +161,10 @@ class AnsweringService:
         if not question or not self.can_stream:
             return None
         language = detect_language(question)
-        hits = self.index.search(
-            self.retrieval_query(question, history), k=self.options.top_k, role=role
-        )
-        sure = confidence(
-            hits, dense_trusted=self.index.trusts_language(language), options=self.options
-        )
+        passages, sure = self._retrieve(question, language, role, history)
         if sure < self.options.min_confidence:
             return None
-        passages = select_passages(hits)
-        messages = build_messages(
-            question,
-            passages,
-            language=language,
-            role=role,
-            history=history,
-            company=self.options.company,
-        )
+        messages = self._messages(question, passages, language, role, history)
         assert isinstance(self.chat, StreamingChatModel)
         return AnswerStream(
             self.chat,
@@ -193,6 +175,33 @@ class AnsweringService:
             confidence=sure,
             timeout=self.options.llm_timeout_seconds,
             not_found=lambda: self._not_found(language, role, sure),
+        )
+
+    def _retrieve(
+        self, question: str, language: str, role: str | None, history: Sequence[Turn]
+    ) -> tuple[list[Hit], float]:
+        """The passages worth quoting and how sure retrieval is that they answer."""
+        hits = self.index.search(
+            self.retrieval_query(question, history), k=self.options.top_k, role=role
+        )
+        trusted = self.index.trusts_language(language)
+        return select_passages(hits), confidence(hits, dense_trusted=trusted, options=self.options)
+
+    def _messages(
+        self,
+        question: str,
+        passages: list[Hit],
+        language: str,
+        role: str | None,
+        history: Sequence[Turn],
+    ) -> list[tuple[str, str]]:
+        return build_messages(
+            question,
+            passages,
+            language=language,
+            role=role,
+            history=history,
+            company=self.options.company,
         )
 
     def _not_found(self, language: str, role: str | None, sure: float) -> Answer:
@@ -247,14 +256,7 @@ class AnsweringService:
         sure: float,
     ) -> Answer | None:
         assert self.chat is not None and self._pool is not None
-        messages = build_messages(
-            question,
-            passages,
-            language=language,
-            role=role,
-            history=history,
-            company=self.options.company,
-        )
+        messages = self._messages(question, passages, language, role, history)
         future = self._pool.submit(self.chat.invoke, messages)
         try:
             reply = future.result(timeout=self.options.llm_timeout_seconds)
