@@ -42,6 +42,7 @@ class IndexState(BaseModel):
     version: int = STATE_VERSION
     embedding_model: str = ""
     collection: str = ""
+    tokenizer_version: int = 1  # states written before the field existed
     synced_at: dt.datetime | None = None
     files: dict[str, IndexedFile] = Field(default_factory=dict)
     problems: list[LoadProblem] = Field(default_factory=list)

@@ -18,7 +18,7 @@ from ingest.chunking import ChunkingOptions, chunk_document, embedding_text
 from ingest.embeddings import Embedder
 from ingest.models import Chunk, Document, LoadProblem
 from ingest.state import IndexedChunk, IndexedFile, IndexState
-from ingest.tokenize import tokenize
+from ingest.tokenize import TOKENIZER_VERSION, tokenize
 from ingest.vectors import VectorStore
 
 #: progress(done, total, what): called while embedding so the CLI can draw a progress bar.
@@ -91,8 +91,10 @@ def plan_and_apply(
     new = IndexState(
         embedding_model=embedder.name,
         collection=vectors.name,
+        tokenizer_version=TOKENIZER_VERSION,
         problems=list(problems),
     )
+    retokenize = old.tokenizer_version != TOKENIZER_VERSION
     pending: list[Chunk] = []
     seen: set[str] = set()
     for doc in documents:
@@ -101,8 +103,7 @@ def plan_and_apply(
         if previous is not None and previous.content_hash == doc.content_hash:
             report.unchanged += 1
             new.files[doc.path] = previous
-            for cid in previous.chunk_ids:
-                new.chunks[cid] = old.chunks[cid]
+            _keep_chunks(previous.chunk_ids, old, new, retokenize)
             continue
         (report.changed if previous is not None else report.added).append(doc.path)
         chunks = chunk_document(doc, chunking)
@@ -113,8 +114,7 @@ def plan_and_apply(
             continue
         if path in keep_paths:
             new.files[path] = previous
-            for cid in previous.chunk_ids:
-                new.chunks[cid] = old.chunks[cid]
+            _keep_chunks(previous.chunk_ids, old, new, retokenize)
         else:
             report.deleted.append(path)
 
@@ -127,6 +127,16 @@ def plan_and_apply(
     new.synced_at = new.synced_at or dt.datetime.now(dt.UTC)
     report.seconds = time.perf_counter() - started
     return new, report, stale
+
+
+def _keep_chunks(ids: list[str], old: IndexState, new: IndexState, retokenize: bool) -> None:
+    """Carry unchanged chunks over; their vectors stay, their terms are redone if the
+    tokenizer changed since they were indexed."""
+    for cid in ids:
+        item = old.chunks[cid]
+        if retokenize:
+            item = IndexedChunk(chunk=item.chunk, terms=tokenize(embedding_text(item.chunk)))
+        new.chunks[cid] = item
 
 
 def _embed_pending(

@@ -40,6 +40,9 @@ _JAPANESE_STOPWORDS = frozenset(
     "教える 知る 分かる 欲しい 頂ける 掛かる 込む".split()
 )
 
+#: Bump when the terms a text yields change: indexes re-tokenise their chunks (no re-embedding).
+TOKENIZER_VERSION = 2
+
 _local = threading.local()
 
 
@@ -94,18 +97,28 @@ def _sudachi_terms(text: str, mode_name: str) -> list[str]:
     tokens: list[str] = []
     for start in range(0, len(text), _SUDACHI_MAX_CHARS):
         piece = text[start : start + _SUDACHI_MAX_CHARS]
+        # Sudachi cuts Latin text where letters meet digits ("sku12ab" -> "sku", "12", "ab");
+        # adjacent Latin pieces are joined again so a code reads as in English text.
+        latin_start = latin_end = -1
         for morpheme in tokenizer.tokenize(piece, mode):  # type: ignore[attr-defined]
-            if morpheme.part_of_speech()[0] in _SKIP_POS:
-                continue
-            surface = morpheme.surface().strip()
-            if not surface:
-                continue
-            if _JAPANESE_RUN.search(surface):
+            surface = morpheme.surface()
+            if _JAPANESE_RUN.search(surface) or not surface.strip():
+                if latin_start >= 0:
+                    tokens.extend(english_tokens(piece[latin_start:latin_end]))
+                    latin_start = -1
+                if morpheme.part_of_speech()[0] in _SKIP_POS or not surface.strip():
+                    continue
                 term = morpheme.normalized_form()
                 if term not in _JAPANESE_STOPWORDS:
                     tokens.append(term)
-            else:
-                tokens.extend(english_tokens(surface))
+                continue
+            if latin_start < 0 or morpheme.begin() != latin_end:
+                if latin_start >= 0:
+                    tokens.extend(english_tokens(piece[latin_start:latin_end]))
+                latin_start = morpheme.begin()
+            latin_end = morpheme.end()
+        if latin_start >= 0:
+            tokens.extend(english_tokens(piece[latin_start:latin_end]))
     return tokens
 
 

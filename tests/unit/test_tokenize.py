@@ -37,3 +37,10 @@ def test_language_detection() -> None:
     assert detect_language("返品規定") == "ja"
     assert detect_language("CSATってなに？") == "ja"
     assert detect_language("") == "en"
+
+
+def test_codes_in_japanese_text_stay_whole() -> None:
+    # Sudachi splits letters from digits; an English question about the code must still match.
+    terms = tokenize("注文番号SKU12ABの返品は10,000円まで")
+    assert "sku12ab" in terms
+    assert set(tokenize("Return for SKU12AB")) & set(terms) >= {"sku12ab"}

@@ -1,0 +1,219 @@
+"""Ingest speed: the whole pipeline against the embedding model's raw throughput, the no-op
+re-sync of a 1,000-file folder, and how fast one edited file shows up in answers with --watch.
+
+    .venv/bin/python -m benchmarks.ingest [--files 1000]
+
+The corpus is the knowledge folder's own paragraphs (English and Japanese), spread over
+`--files` Markdown files, so chunk sizes and languages are those of real CX documents.
+Reference in the same run: the embedding model encoding exactly the chunks the pipeline
+embeds, in one call with the same batch size (the physical limit on this machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.machine import describe
+from benchmarks.report import write_result
+from ingest.chunking import chunk_document, embedding_text
+from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.index import KnowledgeIndex, iter_knowledge_files
+from ingest.loaders import load_document
+from ingest.vectors import make_client
+from ingest.watch import watch
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _paragraphs(knowledge: Path) -> list[tuple[str, str]]:
+    """(language, paragraph) pairs from the knowledge folder's documents."""
+    pool: list[tuple[str, str]] = []
+    for path in iter_knowledge_files(knowledge):
+        doc = load_document(path, knowledge)
+        for block in re.split(r"\n\s*\n", doc.text):
+            block = block.strip()
+            if len(block) >= 40 and not block.startswith("#"):
+                pool.append((doc.language, block))
+    return pool
+
+
+def make_corpus(folder: Path, files: int, *, seed: int = 7) -> None:
+    """`files` Markdown files, each a titled note of 2-4 real paragraphs in one language."""
+    pool = _paragraphs(ROOT / "knowledge")
+    by_language: dict[str, list[str]] = {}
+    for language, text in pool:
+        by_language.setdefault(language, []).append(text)
+    rng = random.Random(seed)
+    languages = sorted(by_language)
+    for i in range(files):
+        language = languages[i % len(languages)]
+        picked = rng.sample(by_language[language], k=min(len(by_language[language]), 3))
+        title = f"Note {i:04d}" if language == "en" else f"メモ {i:04d}"
+        sections = "\n\n".join(f"## Part {n + 1}\n\n{text}" for n, text in enumerate(picked))
+        body = (
+            f"---\ntitle: {title}\nlanguage: {language}\ntype: playbook\n---\n\n"
+            f"# {title}\n\n{sections}\n\nReference {i:04d}.\n"
+        )
+        path = folder / language / f"{i // 100:02d}" / f"note-{i:04d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+
+
+def _index(data_dir: Path, embedder: SentenceTransformerEmbedder) -> KnowledgeIndex:
+    return KnowledgeIndex(
+        data_dir=data_dir,
+        embedder=embedder,
+        client=make_client(data_dir=data_dir),
+        dense_languages=frozenset({"en"}),
+    )
+
+
+def _chunk_texts(folder: Path) -> list[str]:
+    texts: list[str] = []
+    for path in iter_knowledge_files(folder):
+        texts.extend(embedding_text(c) for c in chunk_document(load_document(path, folder)))
+    return texts
+
+
+def measure_throughput(folder: Path, embedder: SentenceTransformerEmbedder) -> dict[str, Any]:
+    """Pipeline chunks/s (load, chunk, tokenise, embed, store, BM25) over raw model chunks/s.
+
+    The raw reference is measured before and after the pipeline and averaged, so drift in a
+    shared machine's speed during the run does not favour either side."""
+    texts = _chunk_texts(folder)
+    embedder.embed_passages(texts[:64])  # warm the model's kernels for both sides
+
+    def raw() -> float:
+        started = time.perf_counter()
+        embedder.embed_passages(texts)
+        return time.perf_counter() - started
+
+    raw_before = raw()
+    data_dir = Path(tempfile.mkdtemp(prefix="cx-bench-ingest-"))
+    try:
+        index = _index(data_dir, embedder)
+        started = time.perf_counter()
+        report = index.sync_folder(folder)
+        index.search("refund")  # the searcher (BM25) is part of what an ingest must deliver
+        pipeline = time.perf_counter() - started
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    raw_after = raw()
+    raw_seconds = (raw_before + raw_after) / 2
+    chunks = report.chunks_total
+    return {
+        "files": len(list(iter_knowledge_files(folder))),
+        "chunks": chunks,
+        "pipeline_seconds": round(pipeline, 2),
+        "pipeline_chunks_per_s": round(chunks / pipeline, 1),
+        "raw_model_seconds": round(raw_seconds, 2),
+        "raw_model_chunks_per_s": round(len(texts) / raw_seconds, 1),
+        "pipeline_over_raw": round((chunks / pipeline) / (len(texts) / raw_seconds), 3),
+    }
+
+
+def measure_resync(
+    folder: Path, embedder: SentenceTransformerEmbedder, *, repeats: int = 5
+) -> dict[str, Any]:
+    """No-op re-sync of the folder, one changed file, and the --watch round trip."""
+    data_dir = Path(tempfile.mkdtemp(prefix="cx-bench-resync-"))
+    try:
+        index = _index(data_dir, embedder)
+        index.sync_folder(folder)
+        noop: list[float] = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            report = index.sync_folder(folder)
+            noop.append(time.perf_counter() - started)
+            assert not report.changed_anything, "the folder did not change"
+        # A fresh process has no warm state: the same no-op with a new KnowledgeIndex object.
+        started = time.perf_counter()
+        _index(data_dir, embedder).sync_folder(folder)
+        cold_noop = time.perf_counter() - started
+
+        files = sorted(folder.rglob("*.md"))
+        target = files[len(files) // 2]
+        one_file: list[float] = []
+        for n in range(repeats):
+            target.write_text(
+                target.read_text(encoding="utf-8") + f"\nEdit {n}.\n", encoding="utf-8"
+            )
+            started = time.perf_counter()
+            index.sync_folder(folder)
+            one_file.append(time.perf_counter() - started)
+        watch_seconds = [_watch_round_trip(folder, index, target, n) for n in range(repeats)]
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return {
+        "noop_resync_median_s": round(statistics.median(noop), 3),
+        "noop_resync_max_s": round(max(noop), 3),
+        "noop_resync_new_process_s": round(cold_noop, 3),
+        "one_file_sync_median_s": round(statistics.median(one_file), 3),
+        "watch_visible_median_s": round(statistics.median(watch_seconds), 3),
+        "watch_visible_max_s": round(max(watch_seconds), 3),
+    }
+
+
+def _watch_round_trip(folder: Path, index: KnowledgeIndex, target: Path, n: int) -> float:
+    """Seconds from saving a file to a search finding its new words, with the watcher running."""
+    marker = f"zebracorn{n}quokka"
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch, args=(folder, lambda: index.sync_folder(folder)), kwargs={"stop": stop}
+    )
+    watcher.start()
+    time.sleep(0.5)  # let the observer start before the edit (not part of the measurement)
+    try:
+        started = time.perf_counter()
+        target.write_text(
+            target.read_text(encoding="utf-8") + f"\nThe {marker} rule.\n", encoding="utf-8"
+        )
+        deadline = started + 60
+        while time.perf_counter() < deadline:
+            hits = index.search(marker, k=1, mode="lexical")
+            if hits and hits[0].chunk.path.endswith(target.name):
+                return time.perf_counter() - started
+            time.sleep(0.02)
+        raise TimeoutError("the edited file never became searchable")
+    finally:
+        stop.set()
+        watcher.join()
+
+
+def run(*, files: int = 1000, out_dir: Path | None = None) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="cx-bench-corpus-"))
+    try:
+        make_corpus(folder, files)
+        embedder = SentenceTransformerEmbedder()
+        embedder.warm_up()
+        result: dict[str, Any] = {"benchmark": "ingest", "machine": describe()}
+        result["throughput"] = measure_throughput(folder, embedder)
+        result["resync"] = measure_resync(folder, embedder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    write_result("ingest", result, out_dir)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    result = run(files=args.files, out_dir=args.out)
+    for section in ("throughput", "resync"):
+        for key, value in result[section].items():
+            print(f"{section:>10}  {key:<28} {value}")
+
+
+if __name__ == "__main__":
+    main()
