@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,12 +53,18 @@ def passage_units(text: str) -> list[str]:
     return sentences or units
 
 
-def _lexical_overlap(question_terms: set[str], unit: str, idf: Callable[[str], float]) -> float:
-    total = sum(idf(t) for t in question_terms)
+@lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """Lexical terms of a sentence or question. Cached: the same passages are quoted again and
+    again, and Sudachi is the slow part of composing an answer."""
+    return frozenset(tokenize(text))
+
+
+def _lexical_overlap(weights: dict[str, float], total: float, unit: str) -> float:
     if total <= 0:
         return 0.0
-    terms = set(tokenize(unit))
-    return sum(idf(t) for t in question_terms if t in terms) / total
+    terms = _terms(unit)
+    return sum(w for t, w in weights.items() if t in terms) / total
 
 
 def best_sentences(
@@ -71,8 +78,10 @@ def best_sentences(
     units = passage_units(hit.chunk.text)
     if len(units) <= 2:
         return _trim(" ".join(units))
-    question_terms = set(tokenize(question))
-    lexical = np.array([_lexical_overlap(question_terms, u, idf) for u in units])
+    # One IDF lookup per question term, not one per term and sentence.
+    weights = {t: idf(t) for t in set(_terms(question))}
+    total = sum(weights.values())
+    lexical = np.array([_lexical_overlap(weights, total, u) for u in units])
     dense = scorer(question, units) if scorer else None
     scores = lexical if dense is None else 0.5 * lexical + 0.5 * np.asarray(dense)
     # A little credit for coming first: passages usually lead with their point.

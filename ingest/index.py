@@ -24,6 +24,7 @@ from ingest.models import Document, DocumentMeta, Hit, LoadError, LoadProblem
 from ingest.search import FusionOptions, HybridSearcher, Mode
 from ingest.state import IndexState, StateStore
 from ingest.sync import Progress, SyncReport, plan_and_apply
+from ingest.tokenize import tokenize
 from ingest.vectors import VectorStore, collection_name
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,21 @@ class KnowledgeIndex:
         return self._searcher
 
     def _install(self, state: IndexState, generation: str | None) -> None:
-        ids = list(state.chunks)
-        lexical = LexicalIndex(ids, [state.chunks[i].terms for i in ids])
+        previous = self._searcher
+        if previous is None:
+            ids = list(state.chunks)
+            lexical = LexicalIndex(ids, [state.chunks[i].terms for i in ids])
+        else:
+            # Derive from the last generation: cost in proportion to what the sync changed.
+            old = previous.state.chunks
+            lexical = previous.lexical.updated(
+                [cid for cid in old if cid not in state.chunks],
+                {
+                    cid: item.terms
+                    for cid, item in state.chunks.items()
+                    if cid not in old or (old[cid] is not item and old[cid].terms != item.terms)
+                },
+            )
         self._searcher = HybridSearcher(
             state,
             lexical,
@@ -117,6 +131,23 @@ class KnowledgeIndex:
             glossary=self.glossary,
         )
         self._generation = generation
+
+    def warm_up(self) -> None:
+        """Pay every first-use cost now (model, tokenizers, stored state, BM25), at start-up,
+        so the first question is as fast as the hundredth."""
+        self.embedder.embed_queries(["warm up"])
+        tokenize("warm up 返品の準備")
+        if self.store.current_generation() is not None:
+            self.search("warm up", k=1)
+            self.search("返品の準備", k=1)
+
+    def _current_state(self) -> IndexState:
+        """The current generation, from memory when this process already holds it."""
+        searcher = self._searcher
+        generation = self.store.current_generation()
+        if searcher is not None and generation is not None and generation == self._generation:
+            return searcher.state
+        return self.store.load()
 
     def idf(self, term: str) -> float:
         return self.searcher().lexical.idf(term)
@@ -179,7 +210,7 @@ class KnowledgeIndex:
         if not root.is_dir():
             raise FileNotFoundError(f"Knowledge folder not found: {root}")
         with self._sync_lock():
-            old = self.store.load()
+            old = self._current_state()
             documents: list[Document] = []
             problems: list[LoadProblem] = []
             unchanged: list[Document] = []
@@ -206,7 +237,7 @@ class KnowledgeIndex:
     ) -> SyncReport:
         """Sync an explicit set of documents (the whole knowledge: missing paths are deleted)."""
         with self._sync_lock():
-            return self._apply(self.store.load(), documents, problems, progress)
+            return self._apply(self._current_state(), documents, problems, progress)
 
     def _apply(
         self,
@@ -229,7 +260,13 @@ class KnowledgeIndex:
             progress=progress,
             cleanup_orphans=interrupted,
         )
-        if report.changed_anything or interrupted or old.problems != new.problems or not old.files:
+        if (
+            report.changed_anything
+            or interrupted
+            or old.problems != new.problems
+            or old.tokenizer_version != new.tokenizer_version
+            or not old.files
+        ):
             generation = self.store.save(new)
             with self._lock:
                 self._install(new, generation)

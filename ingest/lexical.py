@@ -1,33 +1,51 @@
-"""BM25 over the chunks' lexical terms (bm25s: sparse matrices, fast on one core)."""
+"""BM25 over the chunks' lexical terms, with per-term postings so a sync updates it in place.
+
+The scoring is bm25s's default (Lucene): idf(t) * tf / (tf + k1 * (1 - b + b * len / avglen)),
+idf(t) = ln(1 + (N - df + 0.5) / (df + 0.5)). bm25s precomputes that product for every
+(term, chunk) pair, which ties the index to one N and one average length: adding a single
+chunk changes both, so every sync had to rebuild the whole index from the stored terms. Here
+the postings keep raw term frequencies and the product is taken at query time over the
+postings of the query's terms only, so a new generation shares every untouched posting list
+with the previous one and costs time in proportion to the change, with scores identical to a
+full rebuild (same integers in, same arithmetic).
+"""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
+
+_K1 = 1.5
+_B = 0.75
+_EMPTY_SLOTS = np.zeros(0, dtype=np.int32)
+_EMPTY_TF = np.zeros(0, dtype=np.float32)
+
+Scores = npt.NDArray[np.float64]
 
 
 class LexicalScores:
     """BM25 scores of every chunk for one query: top-k and exact lookups from one pass."""
 
     def __init__(
-        self, ids: Sequence[str], positions: dict[str, int], scores: npt.NDArray[np.float32]
-    ):
+        self, ids: Sequence[str | None], positions: Mapping[str, int], scores: Scores
+    ) -> None:
         self._ids = ids
         self._positions = positions
         self._scores = scores
 
     def top(self, k: int) -> list[tuple[str, float]]:
-        if len(self._scores) == 0:
+        if k <= 0:
             return []
-        k = min(k, len(self._scores))
-        top = np.argpartition(-self._scores, k - 1)[:k]
-        top = top[np.argsort(-self._scores[top])]
-        return [(self._ids[i], float(self._scores[i])) for i in top if self._scores[i] > 0]
+        scores = self._scores
+        matched = np.flatnonzero(scores > 0)  # removed slots and non-matches score exactly 0
+        if matched.size > k:
+            matched = matched[np.argpartition(-scores[matched], k - 1)[:k]]
+        # Stable on slot order, so equal scores come out in one deterministic order.
+        ordered = matched[np.argsort(-scores[matched], kind="stable")]
+        return [(str(self._ids[i]), float(scores[i])) for i in ordered]
 
     def get(self, chunk_id: str) -> float:
         position = self._positions.get(chunk_id)
@@ -35,31 +53,184 @@ class LexicalScores:
 
 
 class LexicalIndex:
-    """An immutable BM25 index of one generation; built from stored terms, never re-tokenised."""
+    """An immutable BM25 index of one generation; built from stored terms, never re-tokenised.
 
-    def __init__(self, ids: Sequence[str], corpus_terms: Sequence[Sequence[str]]) -> None:
-        self.ids = list(ids)
-        self._positions = {cid: i for i, cid in enumerate(self.ids)}
-        self._doc_freq: Counter[str] = Counter()
-        for terms in corpus_terms:
-            self._doc_freq.update(set(terms))
-        self._bm25: bm25s.BM25 | None = None
-        if self.ids:
-            self._bm25 = bm25s.BM25()
-            self._bm25.index([list(t) for t in corpus_terms], show_progress=False)
+    Chunks live in *slots*. Removing a chunk empties its slot (its postings are dropped, its
+    length zeroed); new chunks take new slots at the end, so posting lists stay sorted by
+    appending. When more than half the slots are empty the next generation is compacted.
+    """
+
+    def __init__(self, ids: Sequence[str] = (), corpus_terms: Sequence[Sequence[str]] = ()) -> None:
+        self._slot_ids: list[str | None] = []
+        self._positions: dict[str, int] = {}
+        self._vocab: dict[str, int] = {}
+        self._docs: list[npt.NDArray[np.int32]] = []  # per term id: slots containing it
+        self._tfs: list[npt.NDArray[np.float32]] = []  # per term id: frequency in each slot
+        self._slot_terms: list[npt.NDArray[np.int64] | None] = []  # per slot: its term ids
+        self._lengths = np.zeros(0, dtype=np.float64)
+        self._total = 0
+        self._norm = np.zeros(0, dtype=np.float64)
+        if ids:
+            self._apply((), dict(zip(ids, corpus_terms, strict=True)))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return [cid for cid in self._slot_ids if cid is not None]
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._positions)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._positions
+
+    def doc_freq(self, term: str) -> int:
+        tid = self._vocab.get(term)
+        return 0 if tid is None else int(self._docs[tid].size)
 
     def idf(self, term: str) -> float:
         """Smoothed IDF; an unseen term gets the highest weight (it is the most specific)."""
-        n = max(len(self.ids), 1)
-        df = self._doc_freq.get(term, 0)
+        n = max(len(self._positions), 1)
+        df = self.doc_freq(term)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def scores(self, terms: Sequence[str]) -> LexicalScores:
-        if self._bm25 is None or not terms:
-            empty = np.zeros(len(self.ids), dtype=np.float32)
-            return LexicalScores(self.ids, self._positions, empty)
-        values = np.asarray(self._bm25.get_scores(list(terms)), dtype=np.float32)
-        return LexicalScores(self.ids, self._positions, values)
+        """BM25 of every chunk; a term repeated in the query counts again, as in bm25s."""
+        out = np.zeros(len(self._slot_ids), dtype=np.float64)
+        n = len(self._positions)
+        for term in terms:
+            tid = self._vocab.get(term)
+            if tid is None:
+                continue
+            docs = self._docs[tid]
+            if docs.size == 0:
+                continue
+            tf = self._tfs[tid]
+            idf = math.log(1 + (n - docs.size + 0.5) / (docs.size + 0.5))
+            out[docs] += idf * tf / (self._norm[docs] + tf)
+        return LexicalScores(self._slot_ids, self._positions, out)
+
+    def contains_terms(self, chunk_id: str, terms: Iterable[str]) -> set[str]:
+        """Which of `terms` the chunk contains (without rebuilding the chunk's term set)."""
+        slot = self._positions.get(chunk_id)
+        own = self._slot_terms[slot] if slot is not None else None
+        if own is None:
+            return set()
+        found: set[str] = set()
+        for term in terms:
+            tid = self._vocab.get(term)
+            if tid is not None:
+                at = int(np.searchsorted(own, tid))
+                if at < own.size and own[at] == tid:
+                    found.add(term)
+        return found
+
+    # -- the next generation ---------------------------------------------------------------
+
+    def updated(
+        self, removed_ids: Iterable[str], added: Mapping[str, Sequence[str]]
+    ) -> LexicalIndex:
+        """A new index: this one without `removed_ids` and with `added` (chunk id -> terms).
+
+        This index is left untouched (a query may still be using it); the two share every
+        posting list the change does not touch. An added id already present is replaced."""
+        new = LexicalIndex.__new__(LexicalIndex)
+        new._slot_ids = list(self._slot_ids)
+        new._positions = dict(self._positions)
+        new._vocab = self._vocab  # copied by _apply before it adds a term
+        new._docs = list(self._docs)
+        new._tfs = list(self._tfs)
+        new._slot_terms = list(self._slot_terms)
+        new._lengths = self._lengths.copy()
+        new._total = self._total
+        new._norm = self._norm
+        new._apply(removed_ids, added)
+        return new
+
+    def _apply(self, removed_ids: Iterable[str], added: Mapping[str, Sequence[str]]) -> None:
+        gone = {cid for cid in removed_ids if cid in self._positions}
+        gone.update(cid for cid in added if cid in self._positions)
+        if gone:
+            self._remove(sorted(self._positions[cid] for cid in gone))
+        if added:
+            self._add(added)
+        if len(self._slot_ids) > 2 * len(self._positions) + 1024:
+            self._compact()
+        live = len(self._positions)
+        average = self._total / live if live else 1.0
+        self._norm = _K1 * (1 - _B + _B * self._lengths / (average or 1.0))
+
+    def _remove(self, slots: list[int]) -> None:
+        dead = np.zeros(len(self._slot_ids), dtype=bool)
+        dead[slots] = True
+        touched: set[int] = set()
+        for slot in slots:
+            cid = self._slot_ids[slot]
+            assert cid is not None
+            del self._positions[cid]
+            self._slot_ids[slot] = None
+            own = self._slot_terms[slot]
+            if own is not None:
+                touched.update(own.tolist())
+            self._slot_terms[slot] = None
+            self._total -= int(self._lengths[slot])
+        self._lengths[slots] = 0.0
+        for tid in touched:
+            keep = ~dead[self._docs[tid]]
+            self._docs[tid] = self._docs[tid][keep]
+            self._tfs[tid] = self._tfs[tid][keep]
+
+    def _add(self, added: Mapping[str, Sequence[str]]) -> None:
+        start = len(self._slot_ids)
+        count = len(added)
+        vocab = dict(self._vocab)
+        term_lists = list(added.values())
+        flat = [vocab.setdefault(t, len(vocab)) for terms in term_lists for t in terms]
+        self._vocab = vocab
+        grow = len(vocab) - len(self._docs)
+        self._docs.extend([_EMPTY_SLOTS] * grow)
+        self._tfs.extend([_EMPTY_TF] * grow)
+        lengths = np.fromiter((len(t) for t in term_lists), dtype=np.int64, count=count)
+        self._slot_ids.extend(added)
+        self._positions.update((cid, start + i) for i, cid in enumerate(added))
+        self._lengths = np.concatenate([self._lengths, lengths.astype(np.float64)])
+        self._total += int(lengths.sum())
+
+        # (term, slot) pairs with their counts, grouped by term then slot, in one sort.
+        span = start + count
+        slots = np.repeat(np.arange(start, span, dtype=np.int64), lengths)
+        pairs, tfs = np.unique(np.asarray(flat, dtype=np.int64) * span + slots, return_counts=True)
+        pair_terms, pair_slots = np.divmod(pairs, span)
+        bounds = np.flatnonzero(np.diff(pair_terms)) + 1
+        for lo, hi in zip(
+            np.concatenate([[0], bounds]).tolist(),
+            np.concatenate([bounds, [pairs.size]]).tolist(),
+            strict=True,
+        ):
+            if lo == hi:
+                continue
+            tid = int(pair_terms[lo])
+            docs = pair_slots[lo:hi].astype(np.int32)
+            freq = tfs[lo:hi].astype(np.float32)
+            if self._docs[tid].size:
+                docs = np.concatenate([self._docs[tid], docs])
+                freq = np.concatenate([self._tfs[tid], freq])
+            self._docs[tid] = docs
+            self._tfs[tid] = freq
+
+        # Each new slot's own term ids (sorted), for removal and membership tests.
+        by_slot = np.argsort(pair_slots, kind="stable")
+        per_slot = np.bincount(pair_slots - start, minlength=count)
+        self._slot_terms.extend(np.split(pair_terms[by_slot], np.cumsum(per_slot)[:-1]))
+
+    def _compact(self) -> None:
+        """Renumber the live slots 0..n-1 (same order), dropping the empty ones."""
+        live = np.array([cid is not None for cid in self._slot_ids], dtype=bool)
+        remap = np.cumsum(live, dtype=np.int64) - 1
+        kept = [cid for cid in self._slot_ids if cid is not None]
+        self._slot_ids = list(kept)
+        self._positions = {cid: i for i, cid in enumerate(kept)}
+        self._slot_terms = [t for t, alive in zip(self._slot_terms, live, strict=True) if alive]
+        self._lengths = self._lengths[live]
+        self._docs = [remap[d].astype(np.int32) if d.size else d for d in self._docs]

@@ -134,13 +134,17 @@ class HybridSearcher:
         l_norm = _minmax({c: lexical_scores.get(c, 0.0) for c in candidates})
         wanted_role = normalize_role(role)
 
-        hits: list[Hit] = []
+        # Fuse first and describe only the k best: coverage is evidence, not part of the rank.
+        fused: list[tuple[float, str]] = []
         for cid in candidates:
-            item = live[cid]
             score = dense_weight * d_norm.get(cid, 0.0) + (1 - dense_weight) * l_norm.get(cid, 0.0)
-            roles = {normalize_role(r) for r in item.chunk.roles}
-            if wanted_role and wanted_role in roles:
+            if wanted_role and any(normalize_role(r) == wanted_role for r in live[cid].chunk.roles):
                 score += self.options.role_boost
+            fused.append((score, cid))
+        fused.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep candidate order
+        hits: list[Hit] = []
+        for score, cid in fused[:k]:
+            item = live[cid]
             hits.append(
                 Hit(
                     chunk=item.chunk,
@@ -150,8 +154,7 @@ class HybridSearcher:
                     coverage=self.coverage(terms, set(item.terms)),
                 )
             )
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return hits[:k]
+        return hits
 
     def _fill_dense(
         self, candidates: list[str], dense: dict[str, float], query_vector: np.ndarray

@@ -44,17 +44,56 @@ class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
         raise NotImplementedError("CX Assistant passes its embedding function explicitly")
 
 
-def make_client(*, data_dir: Path, host: str | None = None, port: int = 8000) -> ClientAPI:
-    """Embedded Chroma under the data folder, or a Chroma server when a host is given."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def make_client(
+    *,
+    data_dir: Path,
+    host: str | None = None,
+    port: int = 8000,
+    tenant: str | None = None,
+    database: str | None = None,
+) -> ClientAPI:
+    """Embedded Chroma under the data folder, or a Chroma server when a host is given.
 
-    settings = ChromaSettings(anonymized_telemetry=False)
+    `tenant`/`database` pick a namespace (Chroma's own): staging and production, or tests, can
+    share one server without seeing each other's collections. Missing ones are created, so a
+    new namespace needs no manual step."""
+    import chromadb
+    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
+    from chromadb.config import Settings as ChromaSettings
+    from chromadb.errors import NotFoundError
+
+    tenant = tenant or DEFAULT_TENANT
+    database = database or DEFAULT_DATABASE
     if host:
-        return chromadb.HttpClient(host=host, port=port, settings=settings)
-    path = data_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings)
+        settings = ChromaSettings(
+            anonymized_telemetry=False,
+            chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host,
+            chroma_server_http_port=port,
+        )
+    else:
+        path = data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        settings = ChromaSettings(
+            anonymized_telemetry=False, is_persistent=True, persist_directory=str(path)
+        )
+    if (tenant, database) != (DEFAULT_TENANT, DEFAULT_DATABASE):
+        admin = chromadb.AdminClient(settings)
+        try:
+            admin.get_tenant(tenant)
+        except NotFoundError:
+            admin.create_tenant(tenant)
+        try:
+            admin.get_database(database, tenant=tenant)
+        except NotFoundError:
+            admin.create_database(database, tenant=tenant)
+    if host:
+        return chromadb.HttpClient(
+            host=host, port=port, settings=settings, tenant=tenant, database=database
+        )
+    return chromadb.PersistentClient(
+        path=settings.persist_directory, settings=settings, tenant=tenant, database=database
+    )
 
 
 def collection_name(model: str, query_prefix: str, passage_prefix: str) -> str:
@@ -109,12 +148,10 @@ class VectorStore:
 
     def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
         """Nearest chunks with cosine similarity (1 - cosine distance)."""
-        total = self.count()
-        if total == 0:
-            return []
+        # No count() first: it is a round trip of its own, and Chroma returns what it has.
         result = self._collection.query(
             query_embeddings=vector.reshape(1, -1),
-            n_results=min(k, total),
+            n_results=k,
             include=["distances"],
         )
         ids = result["ids"][0]
