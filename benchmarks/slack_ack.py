@@ -58,6 +58,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def reference_round_trips(fake: FakeSlack, count: int = 50) -> list[float]:
+    """Seconds per round trip of the same HTTP client to a bare local HTTP server (the fake
+    Web API): the same-run reference other latencies are divided by."""
+    reference: list[float] = []
+    for _ in range(count):
+        request = urllib.request.Request(
+            fake.url + "api.test",
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+        reference.append(time.perf_counter() - started)
+    return reference
+
+
 def run(events: int, concurrency: int, delay: float) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="cx-bench-ack-"))
     embedder = SentenceTransformerEmbedder()
@@ -93,19 +111,7 @@ def run(events: int, concurrency: int, delay: float) -> dict[str, Any]:
         url=f"http://127.0.0.1:{server.server_address[1]}/slack/events",
     )
 
-    # Reference: the same client's round trip to a bare local HTTP server (the fake Web API).
-    reference: list[float] = []
-    for _ in range(50):
-        request = urllib.request.Request(
-            fake.url + "api.test",
-            data=b"{}",
-            method="POST",
-            headers={"Content-Type": "application/json"},
-        )
-        started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=10) as response:
-            response.read()
-        reference.append(time.perf_counter() - started)
+    reference = reference_round_trips(fake)
 
     def send(i: int) -> tuple[int, float]:
         event = {

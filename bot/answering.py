@@ -139,14 +139,20 @@ class AnsweringService:
                 mode="not_found",
                 role=role,
             )
-        passages, sure = self._retrieve(question, language, role, history)
+        passages, sure, degraded = self._retrieve(question, language, role, history)
+        note = message("note_lexical_only", language) if degraded else None
         if sure < self.options.min_confidence:
-            return self._not_found(language, role, sure)
-        if self.chat is not None and use_chat:
-            grounded = self._grounded(question, passages, language, role, history, sure)
-            if grounded is not None:
-                return grounded
-        return self._extractive(question, passages, language, role, sure)
+            return self._not_found(language, role, sure).model_copy(update={"note": note})
+        if self.chat is not None:
+            if use_chat:
+                grounded = self._grounded(question, passages, language, role, history, sure)
+                if grounded is not None:
+                    return grounded.model_copy(update={"note": note})
+            # The model timed out or failed (here, or while streaming): say why the answer
+            # is quoted passages, so nobody takes this for the best we can do.
+            note = note or message("note_chat_unavailable", language)
+        answer = self._extractive(question, passages, language, role, sure)
+        return answer.model_copy(update={"note": note})
 
     @property
     def can_stream(self) -> bool:
@@ -161,7 +167,7 @@ class AnsweringService:
         if not question or not self.can_stream:
             return None
         language = detect_language(question)
-        passages, sure = self._retrieve(question, language, role, history)
+        passages, sure, _ = self._retrieve(question, language, role, history)
         if sure < self.options.min_confidence:
             return None
         messages = self._messages(question, passages, language, role, history)
@@ -179,13 +185,22 @@ class AnsweringService:
 
     def _retrieve(
         self, question: str, language: str, role: str | None, history: Sequence[Turn]
-    ) -> tuple[list[Hit], float]:
-        """The passages worth quoting and how sure retrieval is that they answer."""
-        hits = self.index.search(
-            self.retrieval_query(question, history), k=self.options.top_k, role=role
-        )
-        trusted = self.index.trusts_language(language)
-        return select_passages(hits), confidence(hits, dense_trusted=trusted, options=self.options)
+    ) -> tuple[list[Hit], float, bool]:
+        """The passages worth quoting, how sure retrieval is that they answer, and whether
+        the search ran degraded (lexical only, the vector store being unreachable)."""
+        query = self.retrieval_query(question, history)
+        degraded = False
+        try:
+            hits = self.index.search(query, k=self.options.top_k, role=role)
+        except Exception:
+            # The vector store (a Chroma server) is down: words alone still find most
+            # answers, which beats an apology. If this fails too, the caller apologises.
+            log.warning("Hybrid search failed; answering from lexical search", exc_info=True)
+            hits = self.index.search(query, k=self.options.top_k, role=role, mode="lexical")
+            degraded = True
+        trusted = self.index.trusts_language(language) and not degraded
+        sure = confidence(hits, dense_trusted=trusted, options=self.options)
+        return select_passages(hits), sure, degraded
 
     def _messages(
         self,

@@ -34,6 +34,8 @@ class Answer(BaseModel):
     confidence: float = 0.0
     mode: Literal["extractive", "llm", "not_found"] = "extractive"
     role: str | None = None
+    # Said to the asker when a service was down and the answer was made without it.
+    note: str | None = None
 
     def to_json_dict(self) -> dict[str, object]:
         """The `cxbot ask --json` contract (DESIGN.md), plus a few extra fields."""

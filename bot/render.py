@@ -23,6 +23,8 @@ def source_line(number: int, source: Source, today: dt.date | None = None) -> st
 
 def answer_text(answer: Answer, today: dt.date | None = None) -> str:
     lines = [answer.answer]
+    if answer.note:
+        lines.extend(["", f"({answer.note})"])
     if answer.sources:
         lines.append("")
         lines.append("Sources:" if answer.language != "ja" else "出典:")

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, case, create_engine, delete, event, func, select, update
+from sqlalchemy import Engine, case, create_engine, delete, event, func, select, text, update
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,6 +47,8 @@ __all__ = [
 _SQLITE_BUSY_TIMEOUT_S = 15.0
 # Update-then-insert loses a race only to a concurrent first insert; one retry then updates.
 _UPSERT_ATTEMPTS = 3
+# Key of the PostgreSQL advisory lock that serialises table creation between processes.
+_SCHEMA_LOCK = 0x43580001
 
 _T = TypeVar("_T")
 
@@ -168,8 +170,19 @@ class Store:
     def for_data_dir(cls, data_dir: Path, url: str | None = None) -> Store:
         return cls(url or f"sqlite:///{Path(data_dir) / 'cx.db'}")
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for fault tests and maintenance scripts)."""
+        return self._engine
+
     def create_all(self) -> None:
-        Base.metadata.create_all(self._engine)
+        with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Several workers start at once on a fresh database; without the lock two of
+                # them both see "no table" and the second CREATE fails. DDL is transactional
+                # here, so the waiting ones then find the tables made.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            Base.metadata.create_all(conn)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -44,8 +44,20 @@ def register_actions(app: App, ctx: SlackContext) -> None:
         user = body["user"]["id"]
         if question_id is None:
             return
-        ctx.store.record_feedback(question_id=question_id, user_id=user, helpful=helpful)
         channel, thread_ts = _where(body)
+        try:
+            ctx.store.record_feedback(question_id=question_id, user_id=user, helpful=helpful)
+        except Exception:
+            log.exception("Storing feedback on question %s failed", question_id)
+            if channel:  # a vote that silently vanished would not be clicked again
+                client.chat_postEphemeral(
+                    channel=channel,
+                    user=user,
+                    thread_ts=thread_ts,
+                    text="Sorry, I couldn't save your vote just now. Please click again in a "
+                    "minute.",
+                )
+            return
         if channel:
             client.chat_postEphemeral(
                 channel=channel,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from http.client import RemoteDisconnected
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
@@ -41,7 +43,12 @@ def make_client(settings: Settings) -> WebClient:
         [
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            # Read timeouts too: an answer posted late beats an apology. Slack may, rarely,
+            # have posted the timed-out message already; a duplicate harms less than a loss.
+            ConnectionErrorRetryHandler(
+                max_retry_count=2,
+                error_types=[URLError, ConnectionResetError, RemoteDisconnected, TimeoutError],
+            ),
         ]
     )
     return client

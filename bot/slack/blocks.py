@@ -135,6 +135,8 @@ def answer_blocks(
     words = labels(answer.language)
     value = str(question_id)
     tail: list[Block] = []
+    if answer.note:
+        tail.append(context(f"ℹ️ {escape(answer.note)}"))
     if answer.answered:
         if assumed_role:
             tail.append(context(words["role"].format(role=_inline_safe(assumed_role))))

@@ -1,7 +1,8 @@
 """Kudos in Slack: `/kudos`, the modal, the "Celebrate this" shortcut, nominations.
 
-Order of work, so nothing is lost: redact, store (durable, deduplicated), then post. A post
-that fails stays stored as broadcast-but-unposted and is retried on the next start.
+Order of work, so nothing is lost: redact, store (durable, deduplicated, with its post owed
+in the same row), then post. A post that fails stays owed and is retried on a timer and on the
+next start; a claim in the database makes sure only one retry posts it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -51,12 +52,23 @@ def parse_kudos_text(text: str) -> tuple[list[str], str]:
     return list(dict.fromkeys(_USER.findall(match.group(1)))), match.group(2).strip()
 
 
+class Submitted(NamedTuple):
+    kudos: Kudos
+    new: bool  # False: the same kudos was stored before (a double click)
+    delivered: bool  # False: Slack failed; stored, and posted by a retry later
+
+
 class KudosFlow:
+    # Seconds between retries of owed posts while Slack is down; after the last one the
+    # next start (or the next failure) tries again.
+    retry_delays: tuple[float, ...] = (15.0, 60.0, 300.0, 900.0)
+
     def __init__(self, ctx: SlackContext, kudos: KudosStore) -> None:
         self.ctx = ctx
         self.kudos = kudos
         self._groups: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._lock = threading.Lock()
+        self._retrying = False
 
     def is_manager(self, client: WebClient, user: str) -> bool:
         settings = self.ctx.settings
@@ -94,7 +106,7 @@ class KudosFlow:
         values = cx_values(self.ctx.index)
         return [v.name for v in values if v.language == language] or [v.name for v in values]
 
-    def submit(self, client: WebClient, kudos: Kudos) -> tuple[Kudos, bool]:
+    def submit(self, client: WebClient, kudos: Kudos) -> Submitted:
         """Redact, store, then broadcast (manager) or send for review (anyone else)."""
         quote_language = detect_language(kudos.quote)
         kudos = kudos.model_copy(
@@ -112,28 +124,44 @@ class KudosFlow:
         kudos.status = "broadcast" if manager else "nominated"
         stored, new = self.kudos.add(kudos)
         if not new:
-            return stored, False
-        if stored.status == "broadcast":
-            self.post_celebration(client, stored)
-        else:
-            self.post_nomination(client, stored)
-        return stored, True
+            return Submitted(stored, False, True)
+        return Submitted(stored, True, self.deliver(client, stored))
+
+    def deliver(self, client: WebClient, kudos: Kudos, nominator: str | None = None) -> bool:
+        """Post a stored kudos (a celebration, or a nomination for review) if it is still
+        owed and nobody else is posting it. False when Slack failed: it stays owed, and a
+        retry is scheduled."""
+        celebration = kudos.status == "broadcast"
+        settings = self.ctx.settings
+        channel = settings.wins_channel if celebration else settings.review_channel
+        if not channel or kudos.id is None:
+            log.warning("No %s channel set: kudos %s waits in storage", kudos.status, kudos.id)
+            return True
+        claim = self.kudos.claim_post(kudos.id)
+        if claim is None:
+            return True  # posted already, or being posted by another retry
+        try:
+            if celebration:
+                blocks = celebration_blocks(kudos, nominator=nominator)
+            else:
+                blocks = nomination_blocks(kudos)
+            reply: Any = client.chat_postMessage(
+                channel=channel, text=celebration_text(kudos), blocks=blocks, unfurl_links=False
+            )
+        except Exception:
+            log.warning("Posting kudos %s failed; it stays owed", kudos.id, exc_info=True)
+            self.kudos.release(kudos.id, claim)
+            self.retry_later(client)
+            return False
+        self.kudos.mark_posted(kudos.id, channel=channel, ts=str(reply.get("ts")), claim=claim)
+        if celebration:
+            self.index_wins_soon()
+        return True
 
     def post_celebration(
         self, client: WebClient, kudos: Kudos, nominator: str | None = None
-    ) -> None:
-        channel = self.ctx.settings.wins_channel
-        if not channel or kudos.id is None:
-            log.warning("CX_WINS_CHANNEL is not set: win %s stored but not posted", kudos.id)
-            return
-        reply: Any = client.chat_postMessage(
-            channel=channel,
-            text=celebration_text(kudos),
-            blocks=celebration_blocks(kudos, nominator=nominator),
-            unfurl_links=False,
-        )
-        self.kudos.mark_posted(kudos.id, channel=channel, ts=str(reply.get("ts")))
-        self.index_wins_soon()
+    ) -> bool:
+        return self.deliver(client, kudos, nominator)
 
     def index_wins_soon(self) -> None:
         """Index the new win as a feedback highlight, off the request path; if an ingest is
@@ -152,23 +180,34 @@ class KudosFlow:
 
         threading.Thread(target=run, name="cx-index-wins", daemon=True).start()
 
-    def post_nomination(self, client: WebClient, kudos: Kudos) -> None:
-        channel = self.ctx.settings.review_channel
-        if not channel:
-            log.warning("CX_REVIEW_CHANNEL is not set: nomination %s waits in storage", kudos.id)
-            return
-        client.chat_postMessage(
-            channel=channel, text=celebration_text(kudos), blocks=nomination_blocks(kudos)
-        )
-
     def retry_unposted(self, client: WebClient) -> int:
-        pending = self.kudos.unposted_broadcasts()
-        for kudos in pending:
+        """Post every owed win and nomination; returns how many are still owed."""
+        try:
+            owed = self.kudos.unposted()
+        except Exception:  # the database is down too: the next retry will see them
+            log.warning("Could not read the kudos still to post", exc_info=True)
+            self.retry_later(client)
+            return -1
+        return sum(1 for kudos in owed if not self.deliver(client, kudos))
+
+    def retry_later(self, client: WebClient) -> None:
+        """One background retry loop at a time, backing off, until nothing is owed."""
+        with self._lock:
+            if self._retrying:
+                return
+            self._retrying = True
+
+        def run() -> None:
             try:
-                self.post_celebration(client, kudos)
-            except Exception:
-                log.warning("Win %s still could not be posted", kudos.id, exc_info=True)
-        return len(pending)
+                for delay in self.retry_delays:
+                    time.sleep(delay)  # waiting for Slack to come back, not for a thread
+                    if self.retry_unposted(client) == 0:
+                        return
+            finally:
+                with self._lock:
+                    self._retrying = False
+
+        threading.Thread(target=run, name="cx-kudos-retry-later", daemon=True).start()
 
 
 def register_kudos(app: App, ctx: SlackContext, kudos_store: KudosStore) -> KudosFlow:
@@ -212,16 +251,21 @@ def register_kudos(app: App, ctx: SlackContext, kudos_store: KudosStore) -> Kudo
                 metadata={"channel": command.get("channel_id")},
             )
             return
-        stored, new = flow.submit(
-            client,
-            Kudos(
-                recipients=recipients,
-                quote=quote,
-                sender=user,
-                dedupe_key=f"command:{command.get('trigger_id')}",
-            ),
-        )
-        respond(response_type="ephemeral", text=_confirmation(stored, new))
+        try:
+            result = flow.submit(
+                client,
+                Kudos(
+                    recipients=recipients,
+                    quote=quote,
+                    sender=user,
+                    dedupe_key=f"command:{command.get('trigger_id')}",
+                ),
+            )
+        except Exception:
+            log.exception("Storing kudos from %s failed", user)
+            respond(response_type="ephemeral", text=_not_saved(quote))
+            return
+        respond(response_type="ephemeral", text=_confirmation(result))
 
     @app.shortcut(SHORTCUT_CALLBACK)
     def celebrate_this(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
@@ -263,20 +307,25 @@ def register_kudos(app: App, ctx: SlackContext, kudos_store: KudosStore) -> Kudo
         source = ((state.get("source") or {}).get("source") or {}).get("value")
         user = body["user"]["id"]
         # A double-clicked submit sends the same view twice: its id makes one kudos.
-        stored, new = flow.submit(
-            client,
-            Kudos(
-                recipients=recipients,
-                quote=quote,
-                sender=user,
-                touchpoint=selected("touchpoint"),
-                value=selected("value"),
-                source=source,
-                dedupe_key=f"view:{view['id']}",
-            ),
-        )
-        if new:
-            client.chat_postMessage(channel=user, text=_confirmation(stored, new))
+        try:
+            result = flow.submit(
+                client,
+                Kudos(
+                    recipients=recipients,
+                    quote=quote,
+                    sender=user,
+                    touchpoint=selected("touchpoint"),
+                    value=selected("value"),
+                    source=source,
+                    dedupe_key=f"view:{view['id']}",
+                ),
+            )
+        except Exception:
+            log.exception("Storing kudos from %s failed", user)
+            client.chat_postMessage(channel=user, text=_not_saved(quote))
+            return
+        if result.new:
+            client.chat_postMessage(channel=user, text=_confirmation(result))
 
     def review(
         approved: bool, ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
@@ -334,12 +383,27 @@ def register_kudos(app: App, ctx: SlackContext, kudos_store: KudosStore) -> Kudo
     return flow
 
 
-def _confirmation(kudos: Kudos, new: bool) -> str:
-    if not new:
+def _confirmation(result: Submitted) -> str:
+    if not result.new:
         return "This kudos was already shared. Thank you!"
-    if kudos.status == "broadcast":
+    broadcast = result.kudos.status == "broadcast"
+    if not result.delivered:
+        where = "in the wins channel" if broadcast else "to a manager for review"
+        return (
+            f"Thank you! Your kudos is saved. Slack is having trouble right now, so it will "
+            f"go out {where} as soon as Slack is back; there is nothing more to do."
+        )
+    if broadcast:
         return "🎉 Thank you! The win is celebrated in the wins channel."
     return "Thank you! Your nomination is with a manager for review; you'll hear back here."
+
+
+def _not_saved(quote: str) -> str:
+    """Storage is down: nothing was posted, and the sender keeps their words to resend."""
+    return (
+        "Sorry, I couldn't save this kudos just now, so nothing was posted. Please try again "
+        f"in a minute. Your words, to copy:\n> {quote[:1500]}"
+    )
 
 
 def metadata_of(view: dict[str, Any]) -> dict[str, Any]:
