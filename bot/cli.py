@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bot import logsafe
 from bot.render import answer_text
 from bot.settings import Settings, explain
 from ingest.index import KnowledgeIndex, SyncBusyError
@@ -36,6 +37,7 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         err.print(explain(exc), markup=False)
         raise typer.Exit(2) from exc
+    logsafe.install(logsafe.secret_values(settings))
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

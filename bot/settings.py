@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logsafe import redact
 from ingest.embeddings import PACKAGED_MODEL
 
 
@@ -37,7 +38,8 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = Path("knowledge")
     data_dir: Path = Path(".data")
-    database_url: str | None = None
+    # repr=False: the URL usually holds the database password.
+    database_url: str | None = Field(default=None, repr=False)
 
     embedding_model: str = PACKAGED_MODEL
     embedding_query_prefix: str | None = None
@@ -159,12 +161,23 @@ def env_name(field: str) -> str:
     return _HINTS.get(field, f"CX_{field.upper()}")
 
 
+_SECRET_FIELDS = frozenset(
+    {"slack_bot_token", "slack_app_token", "slack_signing_secret", "database_url"}
+)
+
+
 def explain(error: ValidationError) -> str:
-    """A message that names the variable, what is wrong and how to fix it."""
+    """A message that names the variable, what is wrong and how to fix it.
+
+    The value given is shown (it is usually the typo to fix) except for secrets, and even
+    then anything token-shaped is hidden: people paste these messages into chats and tickets.
+    """
     lines = ["Some settings are not valid (environment variables or .env):"]
-    for item in error.errors():
+    for item in error.errors(include_input=True, include_url=False):
         field = str(item["loc"][0]) if item["loc"] else "?"
-        given = item.get("input")
-        lines.append(f"  {env_name(field)}={given!s}: {item['msg']}")
+        # No field: the input is the whole environment, secrets and all.
+        hidden = field == "?" or field in _SECRET_FIELDS
+        given = "(hidden)" if hidden else redact(str(item.get("input")))
+        lines.append(f"  {env_name(field)}={given}: {item['msg']}")
     lines.append("Fix these in .env (see .env.example for every setting) and run again.")
     return "\n".join(lines)

@@ -87,7 +87,9 @@ def to_plain(markdown: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = re.sub(r"\*\*|__|`", "", text)
     text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+", "", text)
-    return re.sub(r"(?m)^(\s*)[-*+]\s+(?=\S)", r"\1• ", text)
+    text = re.sub(r"(?m)^(\s*)[-*+]\s+(?=\S)", r"\1• ", text)
+    # Dropping markers can join "@" to a word ("@**here**", "[@](url)here"): defuse again.
+    return _BROADCAST.sub("@" + ZWJ, text)
 
 
 def _inline(line: str) -> str:
@@ -185,7 +187,8 @@ def split_text(text: str, limit: int) -> list[str]:
         end = _cut_index(rest, limit, (_PARAGRAPH, _LINE, _SENTENCE_END, _SPACE))
         if end == 0:
             # One token (a huge link) longer than a piece: breaking it beats never ending.
-            end = limit - 1 if _joins_next(rest[limit - 1]) else limit
+            # ...but never to nothing: a limit of 1 before a joiner would loop forever.
+            end = limit - 1 if limit > 1 and _joins_next(rest[limit - 1]) else limit
         piece = rest[:end].rstrip()
         if piece:
             pieces.append(piece)

@@ -6,8 +6,9 @@ import logging
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -23,9 +24,22 @@ class _QuietHandler(WSGIRequestHandler):
         log.debug("%s - %s", self.address_string(), format % args)
 
 
+class _Handler(SlackRequestHandler):
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        # slack_sdk's verifier calls int() on the timestamp header: a forged request with a
+        # word there became a 500 and an error traceback instead of the 401 it deserves.
+        stamp = request.get_headers().get("x-slack-request-timestamp", "0")
+        try:
+            int(stamp if isinstance(stamp, str) else stamp[0])
+        except ValueError:
+            log.info("Rejected a request with a malformed X-Slack-Request-Timestamp")
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        return super().dispatch(request)
+
+
 def wsgi_app(app: App) -> SlackRequestHandler:
     """The WSGI application (for gunicorn and friends): Events API and interactivity."""
-    return SlackRequestHandler(app, path=EVENTS_PATH)
+    return _Handler(app, path=EVENTS_PATH)
 
 
 def make_http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000) -> WSGIServer:

@@ -26,7 +26,16 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*$")
 
 class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader that keeps an impossible date (2025-13-45) as text, so the field check can
-    name the field and its line instead of failing with a bare ValueError."""
+    name the field and its line instead of failing with a bare ValueError, and that refuses
+    aliases: front matter never needs them, and nested ones ("billion laughs") expand into
+    billions of items that hung the sync."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
