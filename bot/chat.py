@@ -23,7 +23,7 @@ def run_chat(
     from bot.wiring import build_answering, build_chat_model
 
     service = build_answering(settings, index, build_chat_model(settings))
-    index.embedder.embed_queries(["warm up"])  # load the model before the first question
+    index.warm_up()  # load everything before the first question
     console.print(Panel(HELP, title="CX Assistant", expand=False), highlight=False)
     history: list[Turn] = []
     while True:

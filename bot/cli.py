@@ -129,6 +129,9 @@ def ingest(
                 print_report(run_sync(settings, index, quiet=True))
             except SyncBusyError as exc:
                 err.print(str(exc))
+            except Exception as exc:  # keep watching: the next save may fix it
+                log.exception("Re-sync failed")
+                err.print(f"Re-sync failed ({exc}); still watching.", markup=False)
 
         try:
             watch_folder(folder, resync, stop=stop)
