@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bot.extractive import best_sentences, select_passages
+from bot.extractive import SentenceScorer, best_sentences, passage_units, select_passages
 from bot.llm import (
     NOT_FOUND,
     ChatModel,
@@ -236,7 +236,11 @@ class AnsweringService:
     def _extractive(
         self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
     ) -> Answer:
-        scorer = self._sentence_scorer if self.index.trusts_language(language) else None
+        scorer = (
+            self._sentence_scorer(question, passages)
+            if self.index.trusts_language(language)
+            else None
+        )
         snippets = [
             best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages
         ]
@@ -255,11 +259,19 @@ class AnsweringService:
             role=role,
         )
 
-    def _sentence_scorer(self, question: str, units: Sequence[str]) -> list[float]:
+    def _sentence_scorer(self, question: str, passages: Sequence[Hit]) -> SentenceScorer:
+        """Dense similarity of every sentence of the passages to the question, computed in
+        one batch up front (one model call per answer, not one per passage)."""
+        per_passage = [passage_units(h.chunk.text) for h in passages]
+        # Passages of one or two sentences are quoted whole, so need no scores.
+        units = list(dict.fromkeys(u for us in per_passage if len(us) > 2 for u in us))
+        if not units:
+            return lambda _question, _units: None
         embedder = self.index.embedder
-        vectors = embedder.embed_passages(list(units))
+        vectors = embedder.embed_passages(units)
         query = embedder.embed_queries([question])[0]
-        return [float(v) for v in np.clip(vectors @ query, 0.0, 1.0)]
+        similarity = dict(zip(units, np.clip(vectors @ query, 0.0, 1.0).tolist(), strict=True))
+        return lambda _question, wanted: [float(similarity.get(u, 0.0)) for u in wanted]
 
     def _grounded(
         self,

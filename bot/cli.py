@@ -49,10 +49,10 @@ def load_settings() -> Settings:
     return settings
 
 
-def open_index(settings: Settings) -> KnowledgeIndex:
+def open_index(settings: Settings, *, answering: bool = False) -> KnowledgeIndex:
     from bot.wiring import build_index
 
-    return build_index(settings)
+    return build_index(settings, answering=answering)
 
 
 def run_sync(settings: Settings, index: KnowledgeIndex, *, quiet: bool = False) -> SyncReport:
@@ -149,7 +149,7 @@ def ask(
     from bot.wiring import build_answering, build_chat_model
 
     settings = load_settings()
-    index = open_index(settings)
+    index = open_index(settings, answering=True)
     ensure_index(settings, index)
     service = build_answering(settings, index, build_chat_model(settings))
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
@@ -173,7 +173,7 @@ def chat(
     from bot.chat import run_chat
 
     settings = load_settings()
-    index = open_index(settings)
+    index = open_index(settings, answering=True)
     ensure_index(settings, index)
     run_chat(settings, index, role=role, console=out)
 
@@ -247,7 +247,7 @@ def run_bot(settings: Settings, *, http: bool, port: int, host: str = "0.0.0.0")
 def start() -> None:
     """Index the knowledge, then run the Slack bot if tokens are set, else the terminal chat."""
     settings = load_settings()
-    index = open_index(settings)
+    index = open_index(settings, answering=True)
     print_report(run_sync(settings, index))
     if settings.slack_enabled:
         run_bot(settings, http=settings.slack_app_token is None, port=3000)

@@ -47,9 +47,16 @@ class Settings(BaseSettings):
     # Languages the embedding model understands ("*" for a multilingual model). Empty: "en"
     # for the packaged English model, "*" for any other model.
     embedding_languages: str = ""
+    # CPU threads per embedding call; 0 = automatic (1 while answering questions, all cores for
+    # `cxbot ingest`). See .env.example for why one thread answers faster.
+    embedding_threads: int = Field(default=0, ge=0)
 
     chroma_host: str | None = None
     chroma_port: int = Field(default=8000, ge=1, le=65535)
+    # Chroma's own namespaces (tenant, then database), created when missing: keep staging and
+    # production apart on one Chroma server. Every bot and ingest process must use the same.
+    chroma_tenant: str = "default_tenant"
+    chroma_database: str = "default_database"
 
     llm_model: str | None = None
     llm_timeout_seconds: float = Field(default=20.0, gt=0)

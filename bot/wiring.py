@@ -11,7 +11,7 @@ from bot.llm import ChatModel, LangChainChatModel
 from bot.settings import Settings
 from ingest.embeddings import SentenceTransformerEmbedder
 from ingest.glossary import DEFAULT_GLOSSARY, Glossary
-from ingest.index import KnowledgeIndex
+from ingest.index import KnowledgeIndex, SyncBusyError
 from ingest.vectors import make_client
 
 if TYPE_CHECKING:
@@ -23,18 +23,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+def build_embedder(settings: Settings, *, answering: bool = False) -> SentenceTransformerEmbedder:
+    """`answering`: the process answers questions (bot, chat, ask) rather than bulk-indexing."""
+    threads = settings.embedding_threads or (1 if answering else None)
     return SentenceTransformerEmbedder(
         settings.embedding_model,
         query_prefix=settings.embedding_query_prefix,
         passage_prefix=settings.embedding_passage_prefix,
+        threads=threads,
     )
 
 
-def build_index(settings: Settings) -> KnowledgeIndex:
-    embedder = build_embedder(settings)
+def build_index(settings: Settings, *, answering: bool = False) -> KnowledgeIndex:
+    embedder = build_embedder(settings, answering=answering)
     client = make_client(
-        data_dir=settings.data_dir, host=settings.chroma_host, port=settings.chroma_port
+        data_dir=settings.data_dir,
+        host=settings.chroma_host,
+        port=settings.chroma_port,
+        tenant=settings.chroma_tenant,
+        database=settings.chroma_database,
     )
     return KnowledgeIndex(
         data_dir=settings.data_dir,
@@ -76,13 +83,18 @@ def build_slack_app(settings: Settings) -> App:
     from bot.slack.app import build_app
     from bot.store import Store
 
-    index = build_index(settings)
+    index = build_index(settings, answering=True)
     store = Store.for_data_dir(settings.data_dir, settings.database_url)
     store.create_all()
     if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
-        sync_all(settings, index, KudosStore(store))
+        try:
+            sync_all(settings, index, KudosStore(store))
+        except SyncBusyError:
+            # Several workers started together on an empty index: one indexes, the rest
+            # serve and pick the index up when it switches to the new generation.
+            log.info("Another process is indexing the knowledge; serving once it is done")
     store.purge_events(dt.timedelta(days=7))  # retries come within minutes; keep a week
-    index.embedder.embed_queries(["warm up"])
+    index.warm_up()
     app = build_app(
         settings,
         index=index,

