@@ -100,6 +100,8 @@ class KnowledgeIndex:
             return self._searcher
         with self._lock:
             if self._searcher is None or generation != self._generation:
+                if self._searcher is not None:
+                    self.vectors.refresh()  # another process synced: read its vectors too
                 state = self.store.load()
                 self._install(state, generation)
         assert self._searcher is not None
@@ -147,6 +149,8 @@ class KnowledgeIndex:
         generation = self.store.current_generation()
         if searcher is not None and generation is not None and generation == self._generation:
             return searcher.state
+        if searcher is not None:
+            self.vectors.refresh()  # another process synced since: write on top of its vectors
         return self.store.load()
 
     def idf(self, term: str) -> float:

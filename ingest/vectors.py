@@ -103,14 +103,52 @@ def collection_name(model: str, query_prefix: str, passage_prefix: str) -> str:
     return f"cx-{slug}-{digest[:8]}"
 
 
+def reopen_embedded(client: ClientAPI) -> ClientAPI:
+    """A fresh view of an embedded Chroma folder that another process has written to.
+
+    Embedded Chroma keeps its vector index in memory and does not see another process's
+    writes once they are compacted to disk ("Error finding id"). Dropping this folder's cached
+    system and opening it again reads the folder as it is now; clients of other folders are
+    untouched. A Chroma server needs none of this and is returned as it is."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    settings = client.get_settings()
+    if not settings.is_persistent or settings.chroma_server_host:
+        return client
+    import chromadb
+    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
+
+    identifier = SharedSystemClient._get_identifier_from_settings(settings)
+    SharedSystemClient._identifier_to_system.pop(identifier, None)
+    SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+    return chromadb.PersistentClient(
+        path=str(settings.persist_directory),
+        settings=settings,
+        tenant=getattr(client, "tenant", DEFAULT_TENANT),
+        database=getattr(client, "database", DEFAULT_DATABASE),
+    )
+
+
 class VectorStore:
     def __init__(self, client: ClientAPI, name: str, embedder: Embedder) -> None:
         self.name = name
-        self._collection = client.get_or_create_collection(
-            name=name,
-            embedding_function=ChromaEmbeddingFunction(embedder),  # type: ignore[arg-type]
+        self._client = client
+        self._embedder = embedder
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        return self._client.get_or_create_collection(
+            name=self.name,
+            embedding_function=ChromaEmbeddingFunction(self._embedder),  # type: ignore[arg-type]
             configuration={"hnsw": {"space": "cosine"}},
         )
+
+    def refresh(self) -> None:
+        """See another process's writes (embedded Chroma only; a server is always current)."""
+        client = reopen_embedded(self._client)
+        if client is not self._client:
+            self._client = client
+            self._collection = self._open()
 
     def count(self) -> int:
         return int(self._collection.count())
