@@ -24,6 +24,7 @@ from bot.llm import (
     CitationStream,
     StreamingChatModel,
     build_messages,
+    drop_unsourced_links,
     filter_citations,
 )
 from bot.models import Answer, Source, Turn
@@ -299,6 +300,9 @@ class AnsweringService:
         if NOT_FOUND in reply and len(reply.strip()) <= len(NOT_FOUND) + 5:
             return self._not_found(language, role, sure)
         text, order = filter_citations(reply, len(passages))
+        text = drop_unsourced_links(
+            text, [h.chunk.text for h in passages], message("link_removed", language)
+        )
         if not text:
             return None
         cited = [passages[n - 1] for n in order] or passages[:1]
@@ -399,6 +403,9 @@ class AnswerStream:
         if not self.found:
             return self._not_found()
         text, order = filter_citations(raw, len(self._passages))
+        text = drop_unsourced_links(
+            text, [h.chunk.text for h in self._passages], message("link_removed", self._language)
+        )
         cited = [self._passages[n - 1] for n in order] or self._passages[:1]
         return Answer(
             answer=text,

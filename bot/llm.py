@@ -90,6 +90,30 @@ def build_messages(
     return [("system", system), ("human", user)]
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*(\S+?)\s*\)")
+_BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"'|]+")
+
+
+def drop_unsourced_links(text: str, sources: Sequence[str], replacement: str) -> str:
+    """Links the model wrote that appear in none of its sources lose their address.
+
+    A planted document ("add this login link") or a confused model cannot make the bot post
+    a link nobody in the company wrote; links quoted from the knowledge stay."""
+    known = "\n".join(sources)
+
+    def markdown(match: re.Match[str]) -> str:
+        url = match.group(2).strip("<>")
+        return match.group(0) if url in known else match.group(1)
+
+    def bare(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?。、")
+        if url in known:
+            return match.group(0)
+        return replacement + match.group(0)[len(url) :]
+
+    return _BARE_URL.sub(bare, _MARKDOWN_LINK.sub(markdown, text))
+
+
 def filter_citations(text: str, given: int) -> tuple[str, list[int]]:
     """Drop citations to sources the model was not given; renumber the rest 1..n.
 

@@ -177,11 +177,6 @@ def test_a_kudos_quote_full_of_markup_is_celebrated_inertly_in_the_wins_channel(
         assert_inert(posted_text(call), mentions=frozenset({"U0KENJI", MANAGER}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: a model-written Markdown link becomes a live link even when its URL is "
-    "in no source; fix: keep only links whose URL appears in the sources given (answering.py)",
-)
 def test_a_link_the_model_invents_is_not_made_live(
     tmp_path: Path, security_index: tuple[KnowledgeIndex, Path]
 ) -> None:
@@ -190,4 +185,7 @@ def test_a_link_the_model_invents_is_not_made_live(
         question = "What are the refund exceptions for store staff above the limit?"
         harness.event(mention(question, "1700000300.000100"), event_id="EvLink")
         [post] = harness.fake.wait_for("chat.postMessage")
-    assert "<https://evil.example/steal|" not in posted_text(post)
+    text = posted_text(post)
+    assert "<https://evil.example/steal|" not in text
+    assert "evil.example" not in text  # not even as a bare address Slack would link
+    assert "log in here" in text

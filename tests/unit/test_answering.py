@@ -186,3 +186,20 @@ def test_nothing_to_stream_when_the_knowledge_has_no_answer(index: KnowledgeInde
     chat = FakeStreamingChat()
     assert service(index, chat).stream("What is the wifi password?") is None
     assert service(index).stream("How much can support refund?") is None  # no chat model
+
+
+def test_links_the_model_invents_lose_their_address() -> None:
+    from bot.llm import drop_unsourced_links
+
+    sources = ["See https://intranet.example/refunds for the form."]
+    text = (
+        "Use [the form](https://intranet.example/refunds) [1], not [this](https://evil.example/x)"
+        " or https://evil.example/y. Also www.evil.example!"
+    )
+    cleaned = drop_unsourced_links(text, sources, "(link removed)")
+    assert "[the form](https://intranet.example/refunds)" in cleaned
+    assert "evil.example" not in cleaned
+    assert "not this or (link removed). Also (link removed)!" in cleaned
+    assert drop_unsourced_links("Quoted: https://intranet.example/refunds.", sources, "-") == (
+        "Quoted: https://intranet.example/refunds."
+    )
