@@ -89,12 +89,17 @@ class Tally:
         }
 
 
+def distinct_paths(paths: Iterable[str], limit: int = 10) -> list[str]:
+    """Documents in the order of their best chunk: the ranking every system is judged on."""
+    return list(dict.fromkeys(paths))[:limit]
+
+
 def ranked_paths(index: KnowledgeIndex, question: str, mode: Mode, role: str | None) -> list[str]:
     hits = index.search(question, k=30, role=role, mode=mode)
-    return list(dict.fromkeys(h.chunk.path for h in hits))[:10]
+    return distinct_paths(h.chunk.path for h in hits)
 
 
-def _read_golden(path: Path) -> list[GoldenQuestion]:
+def read_golden(path: Path) -> list[GoldenQuestion]:
     items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -178,24 +183,38 @@ def jsquad_documents(path: Path) -> tuple[list[Document], list[tuple[str, str]]]
     return documents, questions
 
 
+def jsquad_index(settings: Settings, data_dir: Path, embedder: Embedder) -> KnowledgeIndex:
+    """The (empty) index JSQuAD paragraphs are judged on: no glossary, the model's languages."""
+    from ingest.vectors import make_client
+
+    return KnowledgeIndex(
+        data_dir=data_dir,
+        embedder=embedder,
+        client=make_client(data_dir=data_dir),
+        dense_languages=settings.dense_languages(),
+    )
+
+
+def golden_index(settings: Settings) -> KnowledgeIndex:
+    """The index the golden set is judged on: the app's own wiring, synced from the folder."""
+    from bot.wiring import build_index
+
+    index = build_index(settings)
+    index.sync_folder(settings.knowledge_dir)
+    return index
+
+
 def evaluate_jsquad(
     settings: Settings, path: Path, k: int, limit: int | None, log: Console
 ) -> dict[str, Any]:
     from bot.wiring import build_embedder
-    from ingest.vectors import make_client
 
     documents, questions = jsquad_documents(path)
     if limit:
         questions = questions[:limit]
     embedder = CachingEmbedder(build_embedder(settings))
     with tempfile.TemporaryDirectory(prefix="cx-jsquad-") as tmp:
-        data_dir = Path(tmp)
-        index = KnowledgeIndex(
-            data_dir=data_dir,
-            embedder=embedder,
-            client=make_client(data_dir=data_dir),
-            dense_languages=settings.dense_languages(),
-        )
+        index = jsquad_index(settings, Path(tmp), embedder)
         log.print(f"Indexing {len(documents)} JSQuAD paragraphs…")
         index.sync_documents(documents)
         log.print(f"Asking {len(questions)} questions in three rankings…")
@@ -217,12 +236,11 @@ def evaluate_dataset(
 ) -> dict[str, Any]:
     if dataset.suffix == ".json":
         return evaluate_jsquad(settings, dataset, k, limit, log)
-    from bot.wiring import build_answering, build_index
+    from bot.wiring import build_answering
 
-    index = build_index(settings)
-    index.sync_folder(settings.knowledge_dir)
+    index = golden_index(settings)
     service = build_answering(settings, index)
-    questions = _read_golden(dataset)[:limit] if limit else _read_golden(dataset)
+    questions = read_golden(dataset)[:limit] if limit else read_golden(dataset)
     return evaluate_golden(index, service, questions, k)
 
 
