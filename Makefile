@@ -45,5 +45,6 @@ eval: install
 clean:
 	rm -rf .data .pytest_cache .mypy_cache .ruff_cache
 
+# Every benchmark, then benchmarks/results/report.md (about half an hour on 2 cores).
 bench: install
-	$(PY) -m benchmarks.slack_ack
+	$(PY) -m benchmarks

@@ -72,7 +72,7 @@ def run(
     deadline_s: float = 600.0,
 ) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="cx-bench-load-"))
-    embedder = SentenceTransformerEmbedder()
+    embedder = SentenceTransformerEmbedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
     index = KnowledgeIndex(
         data_dir=tmp,
         embedder=embedder,

@@ -78,7 +78,7 @@ def reference_round_trips(fake: FakeSlack, count: int = 50) -> list[float]:
 
 def run(events: int, concurrency: int, delay: float) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="cx-bench-ack-"))
-    embedder = SentenceTransformerEmbedder()
+    embedder = SentenceTransformerEmbedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
     index = KnowledgeIndex(
         data_dir=tmp,
         embedder=embedder,
