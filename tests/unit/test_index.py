@@ -144,3 +144,22 @@ def test_overdue_documents_are_listed(
     index = make_index(tmp_path / "data", embedder)
     index.sync_folder(knowledge)
     assert index.status(dt.date(2026, 11, 23)).overdue == ["en/warehouse.md"]
+
+
+def test_warm_up_loads_everything_before_the_first_question(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    make_index(tmp_path / "data", embedder).sync_folder(knowledge)
+    fresh = make_index(tmp_path / "data", embedder)  # a new process: nothing in memory yet
+    assert fresh._searcher is None
+    fresh.warm_up()
+    assert fresh._searcher is not None  # state and BM25 loaded at start-up
+    searcher = fresh._searcher
+    assert paths(fresh, "refund limit")  # the first question reuses it
+    assert fresh._searcher is searcher
+
+
+def test_warm_up_on_an_empty_index_does_not_fail(
+    tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    make_index(tmp_path / "data", embedder).warm_up()
