@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from ingest.embeddings import SentenceTransformerEmbedder, Vectors
 from ingest.index import KnowledgeIndex
-from ingest.vectors import make_client
+from tests import servers
+from tests.servers import Backend
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -56,11 +57,37 @@ def embedder(real_embedder: SentenceTransformerEmbedder) -> CountingEmbedder:
     return CountingEmbedder(real_embedder)
 
 
+@pytest.fixture(autouse=True)
+def backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
+    """This test's storage: embedded, or (CX_TEST_SERVERS=1) its own PostgreSQL database and
+    Chroma database, exported as CX_* variables so `Settings()` and `cxbot` use them too."""
+    if not servers.ENABLED:
+        for name in servers.SERVER_SETTINGS:
+            monkeypatch.delenv(name, raising=False)
+        yield servers.EMBEDDED
+        return
+    reason = servers.skip_reason()
+    if reason:
+        pytest.fail(reason)
+    with servers.isolated() as own:
+        for name, value in own.env().items():
+            monkeypatch.setenv(name, value)
+        yield own
+
+
+@pytest.fixture(scope="session", autouse=True)
+def wider_backends() -> Iterator[None]:
+    """Storage of module- and session-scoped fixtures lives until the session ends."""
+    with servers.session():
+        yield
+
+
 def make_index(data_dir: Path, embedder: object, **kwargs: object) -> KnowledgeIndex:
+    """An index on the running test's backend (`tests.servers.current()`)."""
     return KnowledgeIndex(
         data_dir=data_dir,
         embedder=embedder,  # type: ignore[arg-type]
-        client=make_client(data_dir=data_dir),
+        client=servers.current().client(data_dir),
         dense_languages=frozenset({"en"}),
         **kwargs,  # type: ignore[arg-type]
     )

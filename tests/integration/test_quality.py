@@ -14,6 +14,7 @@ from rich.console import Console
 
 from bot.evaluate import evaluate_dataset
 from bot.settings import Settings
+from tests import servers
 from tests.conftest import ROOT
 
 JSQUAD = ROOT.parent / "shared" / "datasets" / "jsquad" / "valid-v1.3.json"
@@ -21,7 +22,10 @@ JSQUAD = ROOT.parent / "shared" / "datasets" / "jsquad" / "valid-v1.3.json"
 
 def settings_for(tmp_path: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        _env_file=None, knowledge_dir=ROOT / "knowledge", data_dir=tmp_path / "data"
+        _env_file=None,
+        knowledge_dir=ROOT / "knowledge",
+        data_dir=tmp_path / "data",
+        **servers.current().settings(),
     )
 
 

@@ -84,6 +84,52 @@ def shared_scenario_index(
     return index, knowledge
 
 
+def signed_post(
+    url: str,
+    body: bytes,
+    *,
+    content_type: str,
+    timestamp: int | None = None,
+    signature: str | None = None,
+    headers: dict[str, str] | None = None,
+    secret: str = SECRET,
+) -> tuple[int, str, float]:
+    """POST a request signed as Slack signs it; returns status, body and seconds taken."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sig,
+            **(headers or {}),
+        },
+    )
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode(), time.perf_counter() - started
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), time.perf_counter() - started
+
+
+def event_body(event: dict[str, Any], *, event_id: str) -> bytes:
+    """An Events API envelope (`event_callback`) around one event."""
+    body = {
+        "type": "event_callback",
+        "team_id": "T0001",
+        "api_app_id": "A0001",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
+        "event": event,
+    }
+    return json.dumps(body).encode()
+
+
 @dataclass
 class Harness:
     fake: FakeSlack
@@ -93,48 +139,15 @@ class Harness:
     settings: Settings
     index: KnowledgeIndex | None = None
 
-    def post(
-        self,
-        body: bytes,
-        *,
-        content_type: str,
-        timestamp: int | None = None,
-        signature: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, str, float]:
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        sig = signature or SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-        request = urllib.request.Request(
-            self.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": sig,
-                **(headers or {}),
-            },
-        )
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode(), time.perf_counter() - started
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(), time.perf_counter() - started
+    def post(self, body: bytes, *, content_type: str, **kwargs: Any) -> tuple[int, str, float]:
+        return signed_post(self.url, body, content_type=content_type, **kwargs)
 
     def event(
         self, event: dict[str, Any], *, event_id: str, **kwargs: Any
     ) -> tuple[int, str, float]:
-        body = {
-            "type": "event_callback",
-            "team_id": "T0001",
-            "api_app_id": "A0001",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": "T0001", "user_id": "UBOT", "is_bot": True}],
-            "event": event,
-        }
-        return self.post(json.dumps(body).encode(), content_type="application/json", **kwargs)
+        return self.post(
+            event_body(event, event_id=event_id), content_type="application/json", **kwargs
+        )
 
     def command(
         self, text: str, *, user: str = "U0001", channel: str = "C1"
@@ -235,7 +248,8 @@ def harness(
         review_channel="CREVIEW",
         kudos_managers=MANAGER,
     )
-    store = Store.for_data_dir(settings.data_dir)
+    # CX_DATABASE_URL (a PostgreSQL database of this test's own) in the run on real servers.
+    store = Store.for_data_dir(settings.data_dir, settings.database_url)
     store.create_all()
     answerer = AnsweringService(
         index=index, chat=chat_model, options=AnswerOptions(cx_lead=settings.lead_contact)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import Backend
+
 SOURCE_KEYS = {"path", "title", "section", "score", "snippet"}
 
 
@@ -29,8 +31,10 @@ def cxbot(
 
 
 @pytest.fixture()
-def env(tmp_path: Path, knowledge: Path) -> dict[str, str]:
+def env(tmp_path: Path, knowledge: Path, backend: Backend) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("CX_", "SLACK_"))}
+    # The run on real servers points the CLI at this test's PostgreSQL and Chroma databases.
+    base |= backend.env()
     return base | {
         "CX_KNOWLEDGE_DIR": str(knowledge),
         "CX_DATA_DIR": str(tmp_path / "data"),

@@ -15,6 +15,7 @@ from bot.kudos.importer import import_feedback
 from bot.kudos.models import FeedbackRow
 from bot.kudos.store import KudosStore
 from bot.store import Store
+from tests import servers
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feedback"
 SURVEY_CSV = FIXTURES / "survey.csv"
@@ -354,7 +355,7 @@ def test_dedupe_key_with_an_id_is_scoped_to_the_source() -> None:
 
 
 def test_import_picks_praise_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> None:
-    store = Store.for_data_dir(tmp_path)
+    store = Store.for_data_dir(tmp_path, servers.current().database_url)
     store.create_all()
     kudos = KudosStore(store)
     slack = {"kenji@hinode.example": "U0KENJI", "ken@hinode.example": "U0KEN"}

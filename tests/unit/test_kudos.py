@@ -13,10 +13,11 @@ from bot.kudos.store import KudosStore
 from bot.slack.kudos import parse_kudos_text
 from bot.store import Store
 from ingest.loaders import load_document
+from tests import servers
 
 
 def store(tmp_path: Path) -> KudosStore:
-    base = Store.for_data_dir(tmp_path)
+    base = Store.for_data_dir(tmp_path, servers.current().database_url)
     base.create_all()
     return KudosStore(base)
 

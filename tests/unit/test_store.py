@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.store import Store, UnknownQuestionError, normalise_question
+from tests.servers import Backend
 
 START = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -34,8 +35,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture()
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'data' / 'cx.db'}"
+def db_url(tmp_path: Path, backend: Backend) -> str:
+    """A SQLite file, or this test's own PostgreSQL database in the run on real servers."""
+    return backend.store_url(tmp_path / "data")
 
 
 @pytest.fixture()
