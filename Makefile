@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH_SPEC ?= torch==2.13.0
 EXTRAS ?= dev
 
-.PHONY: run install test lint typecheck unit format eval bench clean
+.PHONY: run install test lint typecheck unit integration audit format eval bench clean
 
 run: install
 	$(VENV)/bin/cxbot start
@@ -21,8 +21,23 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $@
 
+# The whole suite on the embedded defaults (SQLite, embedded Chroma), then again on a real
+# PostgreSQL and Chroma server started on loopback, then the dependency audit.
 test: install lint typecheck
 	$(PY) -m pytest
+	scripts/test-servers.sh
+	$(MAKE) --no-print-directory audit
+
+# The suite on PostgreSQL + a Chroma server (scripts/services.sh installs and starts them).
+integration: install
+	scripts/test-servers.sh
+
+# Known vulnerabilities in the installed dependencies fail the build. A vulnerability service
+# that cannot be reached (this sandbox has none) is reported loudly but does not fail it.
+audit: install
+	@VENV=$(VENV) scripts/audit.sh; status=$$?; \
+	if [ $$status -eq 3 ]; then echo "audit: NOT DONE (no vulnerability service reachable)"; \
+	else exit $$status; fi
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -43,6 +58,7 @@ eval: install
 	$(VENV)/bin/cxbot eval ../shared/datasets/jsquad/valid-v1.3.json
 
 clean:
+	-scripts/services.sh reset
 	rm -rf .data .pytest_cache .mypy_cache .ruff_cache
 
 # Every benchmark, then benchmarks/results/report.md (about half an hour on 2 cores).
