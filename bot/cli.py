@@ -121,6 +121,7 @@ def ingest(
     if watch:
         from ingest.watch import watch as watch_folder
 
+        index.warm_up()  # load the model now, not when the first edit is saved
         err.print(f"Watching {folder} for changes (Ctrl+C to stop)…", markup=False)
         stop = threading.Event()
 
