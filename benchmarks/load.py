@@ -18,25 +18,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bot_server import running_bot
 from benchmarks.machine import describe
 from benchmarks.slack_ack import percentile, reference_round_trips
-from bot.answering import AnsweringService, AnswerOptions
-from bot.settings import Settings
-from bot.slack.app import build_app
-from bot.slack.server import make_http_server
-from bot.store import Store
-from ingest.embeddings import SentenceTransformerEmbedder
-from ingest.index import KnowledgeIndex
-from ingest.vectors import make_client
-from tests.scenario.conftest import SECRET, Harness
-from tests.scenario.fake_slack import BOT_USER, FakeSlack
+from tests.scenario.conftest import Harness
+from tests.scenario.fake_slack import BOT_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -71,38 +63,14 @@ def run(
     database_url: str | None = None,
     deadline_s: float = 600.0,
 ) -> dict[str, Any]:
-    tmp = Path(tempfile.mkdtemp(prefix="cx-bench-load-"))
-    embedder = SentenceTransformerEmbedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
-    index = KnowledgeIndex(
-        data_dir=tmp,
-        embedder=embedder,
-        client=make_client(data_dir=tmp),
-        dense_languages=frozenset({"en"}),
-    )
-    index.sync_folder(ROOT / "knowledge")
-    embedder.warm_up()
-    fake = FakeSlack().start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.url,
-        knowledge_dir=ROOT / "knowledge",
-        data_dir=tmp,
-    )
-    store = Store.for_data_dir(tmp, database_url)
-    store.create_all()
-    answerer = AnsweringService(index=index, options=AnswerOptions())
-    app = build_app(settings, index=index, answerer=answerer, store=store)
-    server = make_http_server(app, host="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    harness = Harness(
-        fake=fake,
-        app=app,
-        store=store,
-        settings=settings,
-        url=f"http://127.0.0.1:{server.server_address[1]}/slack/events",
-    )
+    with running_bot(database_url=database_url) as harness:
+        return _measure(harness, questions, users, database_url=database_url, deadline_s=deadline_s)
+
+
+def _measure(
+    harness: Harness, questions: int, users: int, *, database_url: str | None, deadline_s: float
+) -> dict[str, Any]:
+    fake = harness.fake
     reference = reference_round_trips(fake)
     pool_of_questions = golden_questions()
     run_id = f"{time.time_ns() % 10**9:09d}"  # event ids stay unique on a shared database
@@ -144,10 +112,6 @@ def run(
         time.sleep(0.1)
     time.sleep(1.0)  # a duplicate would arrive right after its first answer
     posts = [c for c in fake.calls_to("chat.postMessage") if c.args.get("thread_ts") in sent_at]
-    server.shutdown()
-    server.server_close()
-    fake.stop()
-    store.close()
 
     first_post: dict[str, float] = {}
     per_thread: dict[str, int] = {}

@@ -11,25 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
-import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bot_server import running_bot
 from benchmarks.machine import describe
-from bot.answering import AnsweringService, AnswerOptions
+from bot.answering import AnsweringService
 from bot.models import Answer
-from bot.settings import Settings
-from bot.slack.app import build_app
-from bot.slack.server import make_http_server
-from bot.store import Store
-from ingest.embeddings import SentenceTransformerEmbedder
-from ingest.index import KnowledgeIndex
-from ingest.vectors import make_client
-from tests.scenario.conftest import SECRET, Harness
+from tests.scenario.conftest import Harness
 from tests.scenario.fake_slack import BOT_USER, FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,40 +69,13 @@ def reference_round_trips(fake: FakeSlack, count: int = 50) -> list[float]:
 
 
 def run(events: int, concurrency: int, delay: float) -> dict[str, Any]:
-    tmp = Path(tempfile.mkdtemp(prefix="cx-bench-ack-"))
-    embedder = SentenceTransformerEmbedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
-    index = KnowledgeIndex(
-        data_dir=tmp,
-        embedder=embedder,
-        client=make_client(data_dir=tmp),
-        dense_languages=frozenset({"en"}),
-    )
-    index.sync_folder(ROOT / "knowledge")
-    embedder.warm_up()
-    fake = FakeSlack().start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret=SECRET,
-        slack_api_url=fake.url,
-        knowledge_dir=ROOT / "knowledge",
-        data_dir=tmp,
-    )
-    store = Store.for_data_dir(tmp)
-    store.create_all()
     SlowAnswering.delay = delay
-    answerer = SlowAnswering(index=index, options=AnswerOptions())
-    app = build_app(settings, index=index, answerer=answerer, store=store)
-    server = make_http_server(app, host="127.0.0.1", port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    harness = Harness(
-        fake=fake,
-        app=app,
-        store=store,
-        settings=settings,
-        url=f"http://127.0.0.1:{server.server_address[1]}/slack/events",
-    )
+    with running_bot(SlowAnswering) as harness:
+        return _measure(harness, events, concurrency, delay)
 
+
+def _measure(harness: Harness, events: int, concurrency: int, delay: float) -> dict[str, Any]:
+    fake = harness.fake
     reference = reference_round_trips(fake)
 
     def send(i: int) -> tuple[int, float]:
@@ -153,8 +118,6 @@ def run(events: int, concurrency: int, delay: float) -> dict[str, Any]:
     posts = fake.calls_to("chat.postMessage")
     threads = [p.args.get("thread_ts") for p in posts]
     latencies = [seconds for _, seconds in results]
-    server.shutdown()
-    fake.stop()
     ref_p50 = statistics.median(reference)
     return {
         "benchmark": "slack_ack",

@@ -6,6 +6,7 @@ Nothing here knows about Slack; the CLI, the terminal chat and the bot all call 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import re
 import threading
@@ -35,6 +36,11 @@ from ingest.models import Hit
 from ingest.search import Mode
 
 log = logging.getLogger(__name__)
+
+#: Questions computed at once (search, sentence scoring): one per core. More threads on the
+#: same cores only slow each answer down and starve the threads that acknowledge Slack's
+#: requests; waiting for a chat model does not count, so many answers can wait on it at once.
+_COMPUTE = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 _SNIPPET_CHARS = 240
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•・]|\d+[.)])\s+")
@@ -191,14 +197,15 @@ class AnsweringService:
         the search ran degraded (lexical only, the vector store being unreachable)."""
         query = self.retrieval_query(question, history)
         degraded = False
-        try:
-            hits = self.index.search(query, k=self.options.top_k, role=role)
-        except Exception:
-            # The vector store (a Chroma server) is down: words alone still find most
-            # answers, which beats an apology. If this fails too, the caller apologises.
-            log.warning("Hybrid search failed; answering from lexical search", exc_info=True)
-            hits = self.index.search(query, k=self.options.top_k, role=role, mode="lexical")
-            degraded = True
+        with _COMPUTE:
+            try:
+                hits = self.index.search(query, k=self.options.top_k, role=role)
+            except Exception:
+                # The vector store (a Chroma server) is down: words alone still find most
+                # answers, which beats an apology. If this fails too, the caller apologises.
+                log.warning("Hybrid search failed; answering from lexical search", exc_info=True)
+                hits = self.index.search(query, k=self.options.top_k, role=role, mode="lexical")
+                degraded = True
         trusted = self.index.trusts_language(language) and not degraded
         sure = confidence(hits, dense_trusted=trusted, options=self.options)
         return select_passages(hits), sure, degraded
@@ -237,14 +244,15 @@ class AnsweringService:
     def _extractive(
         self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
     ) -> Answer:
-        scorer = (
-            self._sentence_scorer(question, passages)
-            if self.index.trusts_language(language)
-            else None
-        )
-        snippets = [
-            best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages
-        ]
+        with _COMPUTE:
+            scorer = (
+                self._sentence_scorer(question, passages)
+                if self.index.trusts_language(language)
+                else None
+            )
+            snippets = [
+                best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages
+            ]
         lines = [message("intro", language), ""]
         for number, snippet in enumerate(snippets, start=1):
             # One bullet per source; a quoted list keeps its lines, indented under it.

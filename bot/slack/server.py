@@ -17,6 +17,9 @@ EVENTS_PATH = "/slack/events"
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a burst of Slack requests beyond it waits for the
+    # client's SYN retry (1 s and more) before the server even sees it.
+    request_queue_size = 128
 
 
 class _QuietHandler(WSGIRequestHandler):
