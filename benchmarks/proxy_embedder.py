@@ -1,6 +1,6 @@
 """Stand-in passage vectors for building very large benchmark indexes on a small machine.
 
-The real model embeds about 5 chunks a second on one busy core here, so a 100k-chunk index
+The real model embeds about 5-10 chunks a second on this machine, so a 100k-chunk index
 would take hours. Query latency hardly depends on what the stored vectors are, only on how
 many there are (HNSW search, Chroma lookups) and on the lexical side (real terms either way).
 So while *indexing*, passages get a deterministic random projection of their character
@@ -18,13 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from ingest.embeddings import SentenceTransformerEmbedder, Vectors
+from ingest.embeddings import Embedder, Vectors
 
 _BUCKETS = 1 << 14
 
 
 class ProxyPassageEmbedder:
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.indexing = False  # True only around the benchmark's sync calls
         rng = np.random.default_rng(20260501)

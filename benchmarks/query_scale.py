@@ -35,7 +35,8 @@ from benchmarks.proxy_embedder import ProxyPassageEmbedder
 from bot.answering import AnsweringService
 from bot.settings import Settings
 from bot.wiring import build_answering
-from ingest.embeddings import Embedder, SentenceTransformerEmbedder
+from ingest.bundled_e5 import BundledE5Embedder
+from ingest.embeddings import Embedder
 from ingest.glossary import DEFAULT_GLOSSARY, Glossary
 from ingest.index import KnowledgeIndex
 from ingest.models import Hit
@@ -100,7 +101,7 @@ def build_index(data_dir: Path, embedder: Embedder) -> KnowledgeIndex:
         data_dir=data_dir,
         embedder=embedder,
         client=make_client(data_dir=data_dir),
-        dense_languages=frozenset({"en"}),
+        dense_languages=None,  # the multilingual default
         glossary=Glossary.load(DEFAULT_GLOSSARY),
     )
 
@@ -119,8 +120,8 @@ def run(
     """Grow one index through `sizes` (chunks) and measure at each; returns the result and
     writes `query_scale.json` and `.md` under `out_dir` when given.
 
-    `torch_threads`: intra-op threads for the embedding model (None: torch's default, one per
-    core). On a busy machine one thread is many times faster for single-question batches.
+    `torch_threads`: threads for the embedding model (None: one per core); the bot answers
+    on one (CX_EMBEDDING_THREADS=0), which is faster for single questions on a busy machine.
     `passages="proxy"`: index with stand-in passage vectors (see `benchmarks.proxy_embedder`);
     questions and answers still use the real model."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -128,11 +129,7 @@ def run(
     keep = data_dir is not None
     folder = data_dir or Path(tempfile.mkdtemp(prefix="cx-bench-scale-"))
     qs = questions()[: question_limit or None]
-    if torch_threads:
-        import torch
-
-        torch.set_num_threads(torch_threads)
-    model = SentenceTransformerEmbedder()
+    model = BundledE5Embedder(threads=torch_threads)
     model.warm_up()
     proxy = ProxyPassageEmbedder(model) if passages == "proxy" else None
     embedder: Embedder = proxy or model

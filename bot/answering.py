@@ -13,12 +13,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-import numpy as np
-
-from bot.extractive import SentenceScorer, best_sentences, passage_units, select_passages
+from bot.extractive import best_sentences, select_passages
 from bot.llm import (
     NOT_FOUND,
     ChatModel,
@@ -30,7 +28,7 @@ from bot.llm import (
 )
 from bot.models import Answer, Source, Turn
 from bot.prompts import message
-from ingest.embeddings import Embedder
+from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
 from ingest.models import Hit
 from ingest.search import Mode
@@ -65,9 +63,10 @@ class AnswerOptions:
     cx_lead: str = "your CX lead"
     company: str = "our company"
     llm_timeout_seconds: float = 20.0
-    # Cosine similarities that map to confidence 0 and 1 for a trusted embedding model.
-    dense_floor: float = 0.30
-    dense_ceiling: float = 0.60
+    # Cosine similarities that map to confidence 0 and 1 for a trusted embedding model; None:
+    # the embedding model's own range (`ingest.embeddings.cosine_range`).
+    dense_floor: float | None = None
+    dense_ceiling: float | None = None
     # Where only BM25 can vouch (languages the embedding model does not know), the share of
     # the question's terms one passage must contain for full confidence.
     lexical_full_coverage: float = 0.72
@@ -86,8 +85,8 @@ def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptio
     if not dense_trusted:
         return min(lexical / options.lexical_full_coverage, 1.0)
     best_cosine = max((h.dense for h in hits[:3] if h.dense is not None), default=0.0)
-    span = options.dense_ceiling - options.dense_floor
-    dense = min(max((best_cosine - options.dense_floor) / span, 0.0), 1.0)
+    floor, ceiling = options.dense_floor or 0.0, options.dense_ceiling or 1.0
+    dense = min(max((best_cosine - floor) / (ceiling - floor), 0.0), 1.0)
     # Either side alone can vouch (discounted), and agreement between them counts most.
     return max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
 
@@ -116,7 +115,15 @@ class AnsweringService:
     ) -> None:
         self.index = index
         self.chat = chat
-        self.options = options or AnswerOptions()
+        options = options or AnswerOptions()
+        if options.dense_floor is None or options.dense_ceiling is None:
+            floor, ceiling = cosine_range(index.embedder.name)
+            options = replace(
+                options,
+                dense_floor=floor if options.dense_floor is None else options.dense_floor,
+                dense_ceiling=ceiling if options.dense_ceiling is None else options.dense_ceiling,
+            )
+        self.options = options
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm") if chat else None
 
     def retrieval_query(self, question: str, history: Sequence[Turn]) -> str:
@@ -244,15 +251,11 @@ class AnsweringService:
     def _extractive(
         self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
     ) -> Answer:
+        # Sentences are chosen by the question's terms, not by embedding each one: with the
+        # multilingual model that would cost seconds per answer, and term overlap picked the
+        # sentence that holds the answer as often (measured in issue 10).
         with _COMPUTE:
-            scorer = (
-                self._sentence_scorer(question, passages)
-                if self.index.trusts_language(language)
-                else None
-            )
-            snippets = [
-                best_sentences(question, h, idf=self.index.idf, scorer=scorer) for h in passages
-            ]
+            snippets = [best_sentences(question, h, idf=self.index.idf) for h in passages]
         lines = [message("intro", language), ""]
         for number, snippet in enumerate(snippets, start=1):
             # One bullet per source; a quoted list keeps its lines, indented under it.
@@ -267,20 +270,6 @@ class AnsweringService:
             mode="extractive",
             role=role,
         )
-
-    def _sentence_scorer(self, question: str, passages: Sequence[Hit]) -> SentenceScorer:
-        """Dense similarity of every sentence of the passages to the question, computed in
-        one batch up front (one model call per answer, not one per passage)."""
-        per_passage = [passage_units(h.chunk.text) for h in passages]
-        # Passages of one or two sentences are quoted whole, so need no scores.
-        units = list(dict.fromkeys(u for us in per_passage if len(us) > 2 for u in us))
-        if not units:
-            return lambda _question, _units: None
-        embedder = self.index.embedder
-        vectors = embedder.embed_passages(units)
-        query = embedder.embed_queries([question])[0]
-        similarity = dict(zip(units, np.clip(vectors @ query, 0.0, 1.0).tolist(), strict=True))
-        return lambda _question, wanted: [float(similarity.get(u, 0.0)) for u in wanted]
 
     def _grounded(
         self,

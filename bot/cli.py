@@ -77,6 +77,14 @@ def run_sync(settings: Settings, index: KnowledgeIndex, *, quiet: bool = False) 
 
 
 def print_report(report: SyncReport) -> None:
+    if report.replaced_models:
+        err.print(
+            f"The embedding model changed (was {', '.join(report.replaced_models)}): every "
+            "document was embedded again with the new model. The old index is left unused "
+            "in the data folder.",
+            style="yellow",
+            markup=False,
+        )
     err.print(
         f"Indexed {report.chunks_total} chunks: {len(report.added)} added, "
         f"{len(report.changed)} changed, {len(report.deleted)} deleted, "

@@ -11,7 +11,9 @@ from bot.settings import Settings
 
 def run_doctor(settings: Settings, *, console: Console) -> int:
     """Returns the exit code: 0 when everything needed works, 1 otherwise."""
-    from bot.wiring import build_chat_model, build_index
+    from bot.wiring import build_chat_model, build_index, embedder_model
+    from ingest import bundled_e5
+    from ingest.bundled_e5 import is_bundled_e5
 
     failures = 0
 
@@ -36,15 +38,32 @@ def run_doctor(settings: Settings, *, console: Console) -> int:
     try:
         index = build_index(settings)
         vector = index.embedder.embed_queries(["doctor"])
-        ok(f"Embedding model loads: {index.embedder.name} ({vector.shape[1]} dimensions)")
     except Exception as exc:
         fail(f"Embedding model or vector store: {exc}")
         return 1
+    used = embedder_model(settings, index.embedder)
+    if used != settings.embedding_model and not is_bundled_e5(used):
+        fail(
+            f"The embedding model {settings.embedding_model} cannot run on this machine "
+            f"({bundled_e5.cpu_problem() or 'its engine did not load'}); using the fallback "
+            f"{used} (CX_EMBEDDING_FALLBACK). Answers work, but Japanese questions lean on BM25."
+        )
+    describe = getattr(index.embedder, "describe", None)
+    ok(
+        f"Embedding model: {describe() if describe else index.embedder.name}; "
+        f"{vector.shape[1]} dimensions ({index.embedder.name})"
+    )
 
     status = index.status(dt.date.today())
     if status.generation is None:
         fail("The index is empty: run `cxbot ingest`.")
     else:
+        others = index.other_models()
+        if others:
+            warn(
+                f"Indexes of earlier models ({', '.join(others)}) are left unused in "
+                f"{settings.data_dir}; this model's index is separate and complete."
+            )
         ok(
             f"Index: {status.documents} documents, {status.chunks} chunks, last sync "
             f"{status.last_sync:%Y-%m-%d %H:%M} UTC"

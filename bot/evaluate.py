@@ -37,11 +37,13 @@ class GoldenQuestion(BaseModel):
 
 
 class CachingEmbedder:
-    """Embeds each distinct question once although three rankings are evaluated."""
+    """Embeds each distinct question once although three rankings are evaluated, and each
+    distinct passage once although several indexes of the same files are built."""
 
     def __init__(self, inner: Embedder) -> None:
         self._inner = inner
         self._cache: dict[str, Any] = {}
+        self._passages: dict[str, Any] = {}
 
     @property
     def name(self) -> str:
@@ -52,7 +54,15 @@ class CachingEmbedder:
         return self._inner.dimension
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
-        return self._inner.embed_passages(texts)
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._passages]
+        if missing:
+            for text, vector in zip(missing, self._inner.embed_passages(missing), strict=True):
+                self._passages[text] = vector
+        if not texts:
+            return self._inner.embed_passages(texts)
+        return np.stack([self._passages[t] for t in texts])
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         import numpy as np
@@ -183,15 +193,16 @@ def jsquad_documents(path: Path) -> tuple[list[Document], list[tuple[str, str]]]
     return documents, questions
 
 
-def jsquad_index(settings: Settings, data_dir: Path, embedder: Embedder) -> KnowledgeIndex:
-    """The (empty) index JSQuAD paragraphs are judged on: no glossary, the model's languages."""
-    from ingest.vectors import make_client
-
+def jsquad_index(
+    settings: Settings, data_dir: Path, embedder: Embedder, model: str | None = None
+) -> KnowledgeIndex:
+    """The (empty) index JSQuAD paragraphs are judged on: no glossary, the model's languages.
+    `model`: the model setting the embedder stands for (the fallback's, after a fallback)."""
     return KnowledgeIndex(
         data_dir=data_dir,
         embedder=embedder,
-        client=make_client(data_dir=data_dir),
-        dense_languages=settings.dense_languages(),
+        client=_client(data_dir),
+        dense_languages=settings.dense_languages(model),
     )
 
 
@@ -207,14 +218,15 @@ def golden_index(settings: Settings) -> KnowledgeIndex:
 def evaluate_jsquad(
     settings: Settings, path: Path, k: int, limit: int | None, log: Console
 ) -> dict[str, Any]:
-    from bot.wiring import build_embedder
+    from bot.wiring import build_embedder, embedder_model
 
     documents, questions = jsquad_documents(path)
     if limit:
         questions = questions[:limit]
-    embedder = CachingEmbedder(build_embedder(settings))
+    inner = build_embedder(settings)
+    embedder = CachingEmbedder(inner)
     with tempfile.TemporaryDirectory(prefix="cx-jsquad-") as tmp:
-        index = jsquad_index(settings, Path(tmp), embedder)
+        index = jsquad_index(settings, Path(tmp), embedder, embedder_model(settings, inner))
         log.print(f"Indexing {len(documents)} JSQuAD paragraphs…")
         index.sync_documents(documents)
         log.print(f"Asking {len(questions)} questions in three rankings…")
@@ -231,6 +243,95 @@ def evaluate_jsquad(
     }
 
 
+def path_language(path: str) -> str | None:
+    """The language a knowledge path is filed under (`en/...`, `ja/...`), if any."""
+    head = path.split("/", 1)[0]
+    return head if head in {"en", "ja"} else None
+
+
+def is_crosslingual(questions: Sequence[GoldenQuestion]) -> bool:
+    """Every question expects documents filed under the other language's folder."""
+    answerable = [q for q in questions if q.answerable and q.expected]
+    return bool(answerable) and all(
+        all(path_language(p) not in (None, q.language) for p in q.expected) for q in answerable
+    )
+
+
+def one_language_folder(source: Path, target: Path, language: str) -> int:
+    """Copy the knowledge files written in `language` (as the loader decides) to `target`;
+    the other language's copies are left out, so a question can only find its answer across
+    languages. Returns the number of files copied."""
+    import shutil
+
+    from ingest.index import iter_knowledge_files
+    from ingest.loaders import load_document
+    from ingest.models import LoadError
+
+    copied = 0
+    for path in iter_knowledge_files(source):
+        try:
+            document = load_document(path, source)
+        except LoadError:
+            continue
+        if document.language == language:
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            copied += 1
+    return copied
+
+
+def evaluate_crosslingual(
+    settings: Settings, questions: Sequence[GoldenQuestion], k: int, log: Console
+) -> dict[str, Any]:
+    """Questions in one language over an index of the other language's documents only."""
+    from bot.wiring import build_embedder, embedder_model
+
+    inner = build_embedder(settings)
+    embedder = CachingEmbedder(inner)
+    languages = settings.dense_languages(embedder_model(settings, inner))
+    tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
+    misses: list[dict[str, Any]] = []
+    directions = sorted({(q.language, path_language(q.expected[0]) or "") for q in questions})
+    for asked, written in directions:
+        direction = f"{asked}->{written}"
+        with tempfile.TemporaryDirectory(prefix="cx-xling-") as tmp:
+            folder = Path(tmp) / "knowledge"
+            files = one_language_folder(settings.knowledge_dir, folder, written)
+            log.print(f"{direction}: indexing the {files} {written} files only…")
+            index = KnowledgeIndex(
+                data_dir=Path(tmp) / "data",
+                embedder=embedder,
+                client=_client(Path(tmp) / "data"),
+                dense_languages=languages,
+            )
+            index.sync_folder(folder)
+            for item in questions:
+                if (item.language, path_language(item.expected[0]) or "") != (asked, written):
+                    continue
+                for mode in MODES:
+                    ranked = ranked_paths(index, item.question, mode, item.role)
+                    tallies[(mode, direction)].add(ranked, set(item.expected), k)
+                    if mode == "hybrid" and not set(ranked[:k]) & set(item.expected):
+                        misses.append(
+                            {"question": item.question, "expected": item.expected, "got": ranked}
+                        )
+    return {
+        "kind": "crosslingual",
+        "k": k,
+        "retrieval": {
+            f"{MODE_LABELS[m]}/{d}": t.as_dict(k) for (m, d), t in sorted(tallies.items())
+        },
+        "misses": misses,
+    }
+
+
+def _client(data_dir: Path) -> Any:
+    from ingest.vectors import make_client
+
+    return make_client(data_dir=data_dir)
+
+
 def evaluate_dataset(
     settings: Settings, dataset: Path, *, k: int, limit: int | None, log: Console
 ) -> dict[str, Any]:
@@ -238,9 +339,11 @@ def evaluate_dataset(
         return evaluate_jsquad(settings, dataset, k, limit, log)
     from bot.wiring import build_answering
 
+    questions = read_golden(dataset)[:limit] if limit else read_golden(dataset)
+    if is_crosslingual(questions):
+        return evaluate_crosslingual(settings, questions, k, log)
     index = golden_index(settings)
     service = build_answering(settings, index)
-    questions = read_golden(dataset)[:limit] if limit else read_golden(dataset)
     return evaluate_golden(index, service, questions, k)
 
 

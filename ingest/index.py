@@ -111,17 +111,23 @@ class KnowledgeIndex:
         previous = self._searcher
         if previous is None:
             ids = list(state.chunks)
-            lexical = LexicalIndex(ids, [state.chunks[i].terms for i in ids])
+            lexical = LexicalIndex(
+                ids,
+                [state.chunks[i].terms for i in ids],
+                {i: state.chunks[i].chunk.language for i in ids},
+            )
         else:
             # Derive from the last generation: cost in proportion to what the sync changed.
             old = previous.state.chunks
+            added = {
+                cid: item.terms
+                for cid, item in state.chunks.items()
+                if cid not in old or (old[cid] is not item and old[cid].terms != item.terms)
+            }
             lexical = previous.lexical.updated(
                 [cid for cid in old if cid not in state.chunks],
-                {
-                    cid: item.terms
-                    for cid, item in state.chunks.items()
-                    if cid not in old or (old[cid] is not item and old[cid].terms != item.terms)
-                },
+                added,
+                {cid: state.chunks[cid].chunk.language for cid in added},
             )
         self._searcher = HybridSearcher(
             state,
@@ -243,6 +249,21 @@ class KnowledgeIndex:
         with self._sync_lock():
             return self._apply(self._current_state(), documents, problems, progress)
 
+    def other_models(self) -> list[str]:
+        """Embedding models of other indexes under the data folder (a changed model setting
+        leaves the previous model's index behind; the two are never mixed)."""
+        names: list[str] = []
+        for pointer in sorted((self.data_dir / "index").glob("*/CURRENT")):
+            if pointer.parent == self.store.root:
+                continue
+            try:
+                header = StateStore(pointer.parent).header()
+            except (OSError, ValueError):
+                continue
+            if header is not None:
+                names.append(header.embedding_model)
+        return [n for n in dict.fromkeys(names) if n and n != self.embedder.name]
+
     def _apply(
         self,
         old: IndexState,
@@ -250,6 +271,14 @@ class KnowledgeIndex:
         problems: Sequence[LoadProblem],
         progress: Progress | None,
     ) -> SyncReport:
+        replaced = self.other_models() if not old.files else []
+        if replaced:
+            log.warning(
+                "The embedding model changed (the index was built with %s, now %s): every "
+                "document is embedded again with the new model.",
+                ", ".join(replaced),
+                self.embedder.name,
+            )
         marker = self.store.root / "SYNC_IN_PROGRESS"
         interrupted = marker.exists()
         marker.write_text(str(os.getpid()), encoding="utf-8")
@@ -276,6 +305,7 @@ class KnowledgeIndex:
                 self._install(new, generation)
             self.vectors.delete(stale)
         marker.unlink(missing_ok=True)
+        report.replaced_models = replaced
         return report
 
 

@@ -4,7 +4,13 @@ Plain reciprocal-rank fusion treats both rankings as equally good. They are not:
 embedding model ranks Japanese text almost at random while BM25 with a Japanese tokenizer is
 excellent. So each side gets a weight for the question's language (how far the embedding
 model can be trusted there), and scores, not ranks, are fused after min-max normalisation over
-the union of candidates, so a strong lexical match is not diluted by a weak dense one.
+the union of candidates, so a strong lexical match is not diluted by a weak dense one. The
+share of the question's terms a passage contains (coverage) is added as a third, small signal.
+
+Lexical evidence only counts for passages in the question's language: for an English question
+over Japanese text, BM25 matches only numbers and stray Latin words, and that noise pushed the
+right passage down (reciprocal-rank fusion took English-over-Japanese hit@5 from 0.95 to 0.70).
+Passages in another language are ranked by the multilingual dense side alone.
 """
 
 from __future__ import annotations
@@ -30,8 +36,11 @@ Mode = Literal["hybrid", "dense", "lexical"]
 @dataclass(frozen=True)
 class FusionOptions:
     #: Dense weight for languages the embedding model understands, and for the others.
-    trusted_dense_weight: float = 0.5
+    #: 0.55 and the coverage weight were chosen on the first half of JSQuAD validation with
+    #: the multilingual model; 0.05 keeps an English-only model out of Japanese rankings.
+    trusted_dense_weight: float = 0.55
     untrusted_dense_weight: float = 0.05
+    coverage_weight: float = 0.3
     #: Added to a chunk's fused score when its document is written for the asker's role.
     role_boost: float = 0.12
     candidates: int = 40
@@ -81,21 +90,26 @@ class HybridSearcher:
             else (opts.untrusted_dense_weight)
         )
 
-    def coverage(self, terms: Sequence[str], chunk_terms: set[str]) -> float:
-        """IDF-weighted share of the question's terms that the passage contains (or says in
-        other words, per the glossary)."""
-        unique = set(terms)
-        total = sum(self.lexical.idf(t) for t in unique)
-        if total <= 0:
-            return 0.0
-        covered = 0.0
-        for term in unique:
-            if term in chunk_terms or (
-                self.glossary is not None
-                and self.glossary.synonyms_covered(term, terms, chunk_terms)
-            ):
-                covered += self.lexical.idf(term)
-        return covered / total
+    def coverage(self, terms: Sequence[str]) -> Callable[[Sequence[str]], float]:
+        """IDF-weighted share of the question's terms that a passage contains (or says in
+        other words, per the glossary); the question's weights are looked up once."""
+        weights = {t: self.lexical.idf(t) for t in set(terms)}
+        total = sum(weights.values())
+        glossary = self.glossary
+
+        def share(chunk_terms: Sequence[str]) -> float:
+            if total <= 0:
+                return 0.0
+            present = set(chunk_terms)
+            covered = sum(
+                weight
+                for term, weight in weights.items()
+                if term in present
+                or (glossary is not None and glossary.synonyms_covered(term, terms, present))
+            )
+            return covered / total
+
+        return share
 
     def search(
         self,
@@ -131,30 +145,35 @@ class HybridSearcher:
             for cid in candidates:
                 lexical_scores.setdefault(cid, all_lexical.get(cid))
         d_norm = _minmax({c: dense.get(c, 0.0) for c in candidates}) if dense else {}
-        l_norm = _minmax({c: lexical_scores.get(c, 0.0) for c in candidates})
+        # Lexical evidence only from passages in the question's language (module docstring).
+        same = {c for c in candidates if live[c].chunk.language in (lang, "")}
+        if mode == "lexical" or not dense:
+            same = set(candidates)
+        l_norm = _minmax({c: lexical_scores.get(c, 0.0) if c in same else 0.0 for c in candidates})
+        share = self.coverage(terms)
+        coverage = {c: share(live[c].terms) for c in candidates}
         wanted_role = normalize_role(role)
+        coverage_weight = self.options.coverage_weight if mode == "hybrid" else 0.0
 
-        # Fuse first and describe only the k best: coverage is evidence, not part of the rank.
         fused: list[tuple[float, str]] = []
         for cid in candidates:
             score = dense_weight * d_norm.get(cid, 0.0) + (1 - dense_weight) * l_norm.get(cid, 0.0)
+            if cid in same:
+                score += coverage_weight * coverage[cid]
             if wanted_role and any(normalize_role(r) == wanted_role for r in live[cid].chunk.roles):
                 score += self.options.role_boost
             fused.append((score, cid))
         fused.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep candidate order
-        hits: list[Hit] = []
-        for score, cid in fused[:k]:
-            item = live[cid]
-            hits.append(
-                Hit(
-                    chunk=item.chunk,
-                    score=score,
-                    dense=dense.get(cid),
-                    lexical=lexical_scores.get(cid, all_lexical.get(cid)),
-                    coverage=self.coverage(terms, set(item.terms)),
-                )
+        return [
+            Hit(
+                chunk=live[cid].chunk,
+                score=score,
+                dense=dense.get(cid),
+                lexical=lexical_scores.get(cid, all_lexical.get(cid)),
+                coverage=coverage[cid],
             )
-        return hits
+            for score, cid in fused[:k]
+        ]
 
     def _fill_dense(
         self, candidates: list[str], dense: dict[str, float], query_vector: np.ndarray

@@ -75,6 +75,13 @@ class StateStore:
             return None
         return name or None
 
+    def header(self) -> IndexState | None:
+        """The current generation's header (model, files) without its chunks; None if empty."""
+        name = self.current_generation()
+        if name is None:
+            return None
+        return IndexState.model_validate_json((self.root / name / "state.json").read_text("utf-8"))
+
     def load(self) -> IndexState:
         name = self.current_generation()
         if name is None:

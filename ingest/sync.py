@@ -37,6 +37,8 @@ class SyncReport(BaseModel):
     chunks_total: int = 0
     problems: list[LoadProblem] = Field(default_factory=list)
     seconds: float = 0.0
+    #: Models of earlier indexes when this sync re-embedded everything for a new model.
+    replaced_models: list[str] = Field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real packaged embedding model, loaded once, and small indexes."""
+"""Shared fixtures: the real bundled embedding model, loaded once, and small indexes."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from ingest.embeddings import SentenceTransformerEmbedder, Vectors
+from ingest.bundled_e5 import BundledE5Embedder
+from ingest.embeddings import Embedder, Vectors
 from ingest.index import KnowledgeIndex
 from tests import servers
 from tests.servers import Backend
@@ -19,10 +21,42 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class MemoEmbedder:
+    """The real model, remembering each passage's vector for the session: many tests index
+    the same small files, and the model is the slow part. Vectors are the model's own."""
+
+    def __init__(self, inner: BundledE5Embedder) -> None:
+        self.inner = inner
+        self.languages = inner.languages
+        self._passages: dict[str, Vectors] = {}
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed_passages(self, texts: Sequence[str]) -> Vectors:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._passages]
+        if missing:
+            self._passages.update(zip(missing, self.inner.embed_passages(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._passages[t] for t in texts])
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self.inner.embed_queries(texts)
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+
 class CountingEmbedder:
     """The real embedder, counting how many passages it embeds (to prove reuse)."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.passages = 0
         self.fail_after: int | None = None
@@ -46,14 +80,14 @@ class CountingEmbedder:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    embedder = SentenceTransformerEmbedder()
+def real_embedder() -> MemoEmbedder:
+    embedder = MemoEmbedder(BundledE5Embedder())
     embedder.warm_up()
     return embedder
 
 
 @pytest.fixture()
-def embedder(real_embedder: SentenceTransformerEmbedder) -> CountingEmbedder:
+def embedder(real_embedder: MemoEmbedder) -> CountingEmbedder:
     return CountingEmbedder(real_embedder)
 
 
@@ -88,7 +122,7 @@ def make_index(data_dir: Path, embedder: object, **kwargs: object) -> KnowledgeI
         data_dir=data_dir,
         embedder=embedder,  # type: ignore[arg-type]
         client=servers.current().client(data_dir),
-        dense_languages=frozenset({"en"}),
+        dense_languages=getattr(embedder, "languages", None),
         **kwargs,  # type: ignore[arg-type]
     )
 

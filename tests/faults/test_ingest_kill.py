@@ -18,7 +18,7 @@ import pytest
 
 from bot.answering import AnsweringService
 from bot.settings import Settings
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
 from tests.conftest import REFUNDS_EN, WAREHOUSE_EN, write
@@ -68,9 +68,7 @@ def vectors_written(data: Path) -> int:
         return -1
 
 
-def ask(
-    data: Path, knowledge: Path, embedder: SentenceTransformerEmbedder
-) -> tuple[str | None, bool, list[str]]:
+def ask(data: Path, knowledge: Path, embedder: Embedder) -> tuple[str | None, bool, list[str]]:
     """The bot's view of the index (as `build_index` opens it, with the session's model
     loaded once): its generation, and an answer to QUESTION."""
     settings = Settings(_env_file=None, data_dir=data, knowledge_dir=knowledge)  # type: ignore[call-arg]
@@ -86,7 +84,7 @@ def ask(
 
 @pytest.mark.slow
 def test_killed_ingest_keeps_the_old_generation_and_the_next_one_reuses_vectors(
-    tmp_path: Path, real_embedder: SentenceTransformerEmbedder
+    tmp_path: Path, real_embedder: Embedder
 ) -> None:
     data, knowledge = tmp_path / "data", tmp_path / "knowledge"
     write(knowledge / "en" / "refunds.md", REFUNDS_EN)

@@ -17,7 +17,7 @@ import pytest
 
 from bot.answering import AnsweringService
 from bot.prompts import message
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
 
@@ -82,14 +82,13 @@ def chroma(tmp_path: Path) -> Iterator[ChromaServer]:
 def test_questions_survive_the_chroma_server_going_away(
     tmp_path: Path,
     knowledge: Path,
-    real_embedder: SentenceTransformerEmbedder,
+    real_embedder: Embedder,
     chroma: ChromaServer,
 ) -> None:
     index = KnowledgeIndex(
         data_dir=tmp_path / "data",
         embedder=real_embedder,
         client=make_client(data_dir=tmp_path / "data", host="127.0.0.1", port=chroma.port),
-        dense_languages=frozenset({"en"}),
     )
     index.sync_folder(knowledge)
     service = AnsweringService(index=index)

@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server
 from bot.store import Store
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from tests.conftest import REFUNDS_EN, REFUNDS_JA, WAREHOUSE_EN, make_index, write
 from tests.scenario.fake_slack import FakeSlack
@@ -70,7 +70,7 @@ never read out the child's full name over the tannoy.
 
 @pytest.fixture(scope="session")
 def shared_scenario_index(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
 ) -> tuple[KnowledgeIndex, Path]:
     root = tmp_path_factory.mktemp("scenario")
     knowledge = root / "knowledge"

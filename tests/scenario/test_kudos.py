@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.kudos.store import KudosStore
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from tests.conftest import make_index
 from tests.scenario.conftest import MANAGER, Harness
@@ -20,7 +20,7 @@ from tests.scenario.conftest import MANAGER, Harness
 @pytest.fixture(scope="module")
 def scenario_index(
     tmp_path_factory: pytest.TempPathFactory,
-    real_embedder: SentenceTransformerEmbedder,
+    real_embedder: Embedder,
     request: pytest.FixtureRequest,
 ) -> tuple[KnowledgeIndex, Path]:
     """Kudos re-sync the index with their wins: give this module an index of its own."""

@@ -24,7 +24,7 @@ from bot.slack.app import build_app
 from bot.slack.server import make_http_server
 from bot.store import Store
 from bot.store_models import Base
-from ingest.embeddings import SentenceTransformerEmbedder
+from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from tests.conftest import REFUNDS_EN, make_index, write
 from tests.scenario.conftest import LEAD, MANAGER, VISION, Harness
@@ -100,9 +100,7 @@ class SecureHarness(Harness):
             )
 
 
-def build_security_index(
-    root: Path, embedder: SentenceTransformerEmbedder
-) -> tuple[KnowledgeIndex, Path]:
+def build_security_index(root: Path, embedder: Embedder) -> tuple[KnowledgeIndex, Path]:
     knowledge = root / "knowledge"
     write(knowledge / "en" / "refunds.md", REFUNDS_EN)
     write(knowledge / "en" / "vision.md", VISION)
@@ -114,7 +112,7 @@ def build_security_index(
 
 @pytest.fixture(scope="module")
 def security_index(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
 ) -> tuple[KnowledgeIndex, Path]:
     """Per module: kudos re-sync the index with their wins."""
     return build_security_index(tmp_path_factory.mktemp("security"), real_embedder)

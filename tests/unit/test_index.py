@@ -163,3 +163,28 @@ def test_warm_up_on_an_empty_index_does_not_fail(
     tmp_path: Path, embedder: CountingEmbedder
 ) -> None:
     make_index(tmp_path / "data", embedder).warm_up()
+
+
+class RenamedEmbedder(CountingEmbedder):
+    """The same vectors under another model name: what a changed CX_EMBEDDING_MODEL looks
+    like to the index."""
+
+    @property
+    def name(self) -> str:
+        return "another-model"
+
+
+def test_a_changed_model_re_embeds_everything_and_says_so(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    first = make_index(tmp_path / "data", embedder)
+    first.sync_folder(knowledge)
+    assert first.state.embedding_model == embedder.name
+    other = RenamedEmbedder(embedder.inner)
+    second = make_index(tmp_path / "data", other)
+    assert second.vectors.name != first.vectors.name  # never one collection for two models
+    report = second.sync_folder(knowledge)
+    assert report.replaced_models == [embedder.name]
+    assert report.chunks_embedded == report.chunks_total == other.passages > 0
+    assert second.state.embedding_model == "another-model"
+    assert second.sync_folder(knowledge).replaced_models == []  # said once, on the switch

