@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from bot.extractive import best_sentences, select_passages
+from bot.conversation import Reading, readings, target_role
+from bot.extractive import Knowledge, Plan, extractive_answer, plan_answer, plan_passages, to_source
 from bot.llm import (
     NOT_FOUND,
     ChatModel,
@@ -26,7 +26,7 @@ from bot.llm import (
     drop_unsourced_links,
     filter_citations,
 )
-from bot.models import Answer, Source, Turn
+from bot.models import Answer, Turn
 from bot.prompts import message
 from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
@@ -40,11 +40,15 @@ log = logging.getLogger(__name__)
 #: requests; waiting for a chat model does not count, so many answers can wait on it at once.
 _COMPUTE = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
-_SNIPPET_CHARS = 240
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+•・]|\d+[.)])\s+")
+#: Hits searched per reading: enough for a handful of distinct sections to choose from.
+_SECTIONS_SEARCHED = 8
+#: The likelier reading of a question wins unless the other is this much more confident.
+_READING_EDGE = 0.05
+#: A self-contained question this confident is not searched again with the earlier topic.
+_SURE_ENOUGH = 0.6
 
 
-class Retriever(Protocol):
+class Retriever(Knowledge, Protocol):
     embedder: Embedder
 
     def search(
@@ -53,13 +57,11 @@ class Retriever(Protocol):
 
     def trusts_language(self, language: str) -> bool: ...
 
-    def idf(self, term: str) -> float: ...
-
 
 @dataclass(frozen=True)
 class AnswerOptions:
     top_k: int = 5
-    min_confidence: float = 0.45
+    min_confidence: float = 0.5
     cx_lead: str = "your CX lead"
     company: str = "our company"
     llm_timeout_seconds: float = 20.0
@@ -91,18 +93,15 @@ def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptio
     return max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
 
 
-def to_source(hit: Hit, snippet: str | None = None) -> Source:
-    chunk = hit.chunk
-    return Source(
-        path=chunk.path,
-        title=chunk.title,
-        section=chunk.section,
-        score=round(hit.score, 4),
-        snippet=snippet if snippet is not None else chunk.text[:_SNIPPET_CHARS],
-        owner=chunk.owner,
-        updated=chunk.updated,
-        review_by=chunk.review_by,
-    )
+@dataclass(frozen=True)
+class Retrieval:
+    """What one reading of the question found, and how sure that it answers."""
+
+    reading: Reading
+    hits: list[Hit]
+    confidence: float
+    degraded: bool
+    role: str | None
 
 
 class AnsweringService:
@@ -126,13 +125,6 @@ class AnsweringService:
         self.options = options
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm") if chat else None
 
-    def retrieval_query(self, question: str, history: Sequence[Turn]) -> str:
-        """A follow-up like "and for managers?" needs the thread's topic to be found."""
-        earlier = [t.text for t in history if t.role == "user"]
-        if not earlier:
-            return question
-        return f"{earlier[-1]}\n{question}"
-
     def answer(
         self,
         question: str,
@@ -153,19 +145,22 @@ class AnsweringService:
                 mode="not_found",
                 role=role,
             )
-        passages, sure, degraded = self._retrieve(question, language, role, history)
-        note = message("note_lexical_only", language) if degraded else None
-        if sure < self.options.min_confidence:
-            return self._not_found(language, role, sure).model_copy(update={"note": note})
+        found = self.find(question, language, role, history)
+        note = message("note_lexical_only", language) if found.degraded else None
+        plan = self._compose(question, found, language)
+        if plan is None:
+            return self._not_found(language, found.role, found.confidence).model_copy(
+                update={"note": note}
+            )
         if self.chat is not None:
             if use_chat:
-                grounded = self._grounded(question, passages, language, role, history, sure)
+                grounded = self._grounded(question, plan, language, found, history)
                 if grounded is not None:
                     return grounded.model_copy(update={"note": note})
             # The model timed out or failed (here, or while streaming): say why the answer
             # is quoted passages, so nobody takes this for the best we can do.
             note = note or message("note_chat_unavailable", language)
-        answer = self._extractive(question, passages, language, role, sure)
+        answer = extractive_answer(plan, found, language)
         return answer.model_copy(update={"note": note})
 
     @property
@@ -181,41 +176,72 @@ class AnsweringService:
         if not question or not self.can_stream:
             return None
         language = detect_language(question)
-        passages, sure, _ = self._retrieve(question, language, role, history)
-        if sure < self.options.min_confidence:
+        found = self.find(question, language, role, history)
+        plan = self._compose(question, found, language)
+        if plan is None:
             return None
-        messages = self._messages(question, passages, language, role, history)
+        passages = plan_passages(plan)
+        messages = self._messages(question, passages, language, found.role, history)
         assert isinstance(self.chat, StreamingChatModel)
         return AnswerStream(
             self.chat,
             messages,
             passages,
             language=language,
-            role=role,
-            confidence=sure,
+            role=found.role,
+            confidence=found.confidence,
             timeout=self.options.llm_timeout_seconds,
-            not_found=lambda: self._not_found(language, role, sure),
+            not_found=lambda: self._not_found(language, found.role, found.confidence),
         )
 
-    def _retrieve(
+    def find(
         self, question: str, language: str, role: str | None, history: Sequence[Turn]
-    ) -> tuple[list[Hit], float, bool]:
-        """The passages worth quoting, how sure retrieval is that they answer, and whether
-        the search ran degraded (lexical only, the vector store being unreachable)."""
-        query = self.retrieval_query(question, history)
+    ) -> Retrieval:
+        """Search the question as a follow-up (with the conversation's topic) or as a new
+        question. A self-contained question answered confidently is kept as it is; one that
+        leans on the conversation (cue words, or too short to stand alone) is read with its
+        topic whenever either reading finds an answer; otherwise the more confident wins."""
+        options = readings(question, history)
+        first = self._search(options[0], language, role)
+        if len(options) == 1:
+            return first
+        if options[0].self_contained and first.confidence >= _SURE_ENOUGH:
+            return first
+        other = self._search(options[1], language, role)
+        contextual, fresh = (first, other) if first.reading.follow_up else (other, first)
+        sure = self.options.min_confidence
+        if options[0].follow_up and max(contextual.confidence, fresh.confidence) >= sure:
+            # "and how much is the limit?": the earlier turns' words dilute the combined
+            # query's coverage; how sure we are that it is answerable is the better reading's.
+            return replace(contextual, confidence=max(contextual.confidence, fresh.confidence))
+        if not fresh.reading.self_contained and contextual.confidence >= sure:
+            return contextual  # too short to stand alone in a conversation
+        # The likelier reading keeps a small edge, so a tie does not flip the topic.
+        return other if other.confidence > first.confidence + _READING_EDGE else first
+
+    def _search(self, reading: Reading, language: str, asker_role: str | None) -> Retrieval:
+        role = target_role(reading.analysis, asker_role)
         degraded = False
+        k = max(self.options.top_k, _SECTIONS_SEARCHED)
         with _COMPUTE:
             try:
-                hits = self.index.search(query, k=self.options.top_k, role=role)
+                hits = self.index.search(reading.query, k=k, role=role)
             except Exception:
                 # The vector store (a Chroma server) is down: words alone still find most
                 # answers, which beats an apology. If this fails too, the caller apologises.
                 log.warning("Hybrid search failed; answering from lexical search", exc_info=True)
-                hits = self.index.search(query, k=self.options.top_k, role=role, mode="lexical")
+                hits = self.index.search(reading.query, k=k, role=role, mode="lexical")
                 degraded = True
         trusted = self.index.trusts_language(language) and not degraded
         sure = confidence(hits, dense_trusted=trusted, options=self.options)
-        return select_passages(hits), sure, degraded
+        return Retrieval(reading, hits, sure, degraded, role)
+
+    def _compose(self, question: str, found: Retrieval, language: str) -> Plan | None:
+        """What the answer will quote, or None when the knowledge does not answer."""
+        if found.confidence < self.options.min_confidence or not found.hits:
+            return None
+        with _COMPUTE:
+            return plan_answer(self.index, question, found, language)
 
     def _messages(
         self,
@@ -248,40 +274,17 @@ class AnsweringService:
             role=role,
         )
 
-    def _extractive(
-        self, question: str, passages: list[Hit], language: str, role: str | None, sure: float
-    ) -> Answer:
-        # Sentences are chosen by the question's terms, not by embedding each one: with the
-        # multilingual model that would cost seconds per answer, and term overlap picked the
-        # sentence that holds the answer as often (measured in issue 10).
-        with _COMPUTE:
-            snippets = [best_sentences(question, h, idf=self.index.idf) for h in passages]
-        lines = [message("intro", language), ""]
-        for number, snippet in enumerate(snippets, start=1):
-            # One bullet per source; a quoted list keeps its lines, indented under it.
-            items = [_LIST_MARKER.sub("", line) for line in snippet.splitlines()]
-            lines.append("• " + "\n  ".join(items) + f" [{number}]")
-        return Answer(
-            answer="\n".join(lines),
-            answered=True,
-            sources=[to_source(h, s) for h, s in zip(passages, snippets, strict=True)],
-            language=language,
-            confidence=round(sure, 4),
-            mode="extractive",
-            role=role,
-        )
-
     def _grounded(
         self,
         question: str,
-        passages: list[Hit],
+        plan: Plan,
         language: str,
-        role: str | None,
+        found: Retrieval,
         history: Sequence[Turn],
-        sure: float,
     ) -> Answer | None:
         assert self.chat is not None and self._pool is not None
-        messages = self._messages(question, passages, language, role, history)
+        passages = plan_passages(plan)
+        messages = self._messages(question, passages, language, found.role, history)
         future = self._pool.submit(self.chat.invoke, messages)
         try:
             reply = future.result(timeout=self.options.llm_timeout_seconds)
@@ -295,7 +298,7 @@ class AnsweringService:
             log.exception("Chat model failed; answering extractively")
             return None
         if NOT_FOUND in reply and len(reply.strip()) <= len(NOT_FOUND) + 5:
-            return self._not_found(language, role, sure)
+            return self._not_found(language, found.role, found.confidence)
         text, order = filter_citations(reply, len(passages))
         text = drop_unsourced_links(
             text, [h.chunk.text for h in passages], message("link_removed", language)
@@ -308,9 +311,9 @@ class AnsweringService:
             answered=True,
             sources=[to_source(h) for h in cited],
             language=language,
-            confidence=round(sure, 4),
+            confidence=round(found.confidence, 4),
             mode="llm",
-            role=role,
+            role=found.role,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.panel import Panel
 
+from bot.conversation import keep_topic
 from bot.models import Turn
 from bot.render import answer_text
 from bot.settings import Settings
@@ -53,4 +54,4 @@ def run_chat(
         history.extend(
             [Turn(role="user", text=question), Turn(role="assistant", text=answer.answer)]
         )
-        del history[:-8]
+        history[:] = keep_topic(history)

@@ -189,23 +189,41 @@ def chat(
 
 @app.command(name="eval")
 def evaluate(
-    dataset: Annotated[Path, typer.Argument(help="Golden JSONL, or JSQuAD JSON.")],
+    dataset: Annotated[Path | None, typer.Argument(help="Golden JSONL, or JSQuAD JSON.")] = None,
     k: Annotated[int, typer.Option(help="Cut-off for hit@k.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N questions.")] = None,
+    answers: Annotated[
+        Path | None, typer.Option("--answers", help="Score whole answers from this JSONL.")
+    ] = None,
 ) -> None:
-    """Retrieval quality: hit@1, hit@k and MRR@10 for dense, BM25 and fused rankings."""
+    """Retrieval quality: hit@1, hit@k and MRR@10 for dense, BM25 and fused rankings; with
+    --answers FILE, answer quality: correct facts and sources, declines, readability."""
     from bot.evaluate import evaluate_dataset, format_table
+    from bot.evaluate_answers import DatasetError, evaluate_answers_file, format_answers_table
 
+    path = answers or dataset
+    if path is None or (answers is not None and dataset is not None):
+        err.print("Give either DATASET (retrieval) or --answers FILE (answers).", markup=False)
+        raise typer.Exit(2)
     settings = load_settings()
-    if not dataset.exists():
-        err.print(f"Dataset not found: {dataset}", markup=False)
+    if not path.exists():
+        err.print(f"Dataset not found: {path}", markup=False)
         raise typer.Exit(1)
-    report = evaluate_dataset(settings, dataset, k=k, limit=limit, log=err)
+    if answers is None:
+        report = evaluate_dataset(settings, path, k=k, limit=limit, log=err)
+        text = format_table(report)
+    else:
+        try:
+            report = evaluate_answers_file(settings, path, limit=limit, log=err)
+        except DatasetError as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(1) from exc
+        text = format_answers_table(report)
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
-        out.print(format_table(report), markup=False, highlight=False)
+        out.print(text, markup=False, highlight=False)
 
 
 @app.command()

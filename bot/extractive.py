@@ -1,136 +1,238 @@
-"""Extractive answers: the sentences of the best passages that answer the question."""
+"""From retrieved chunks to an answer that quotes the knowledge: sections in the asker's
+language, the units that answer (`bot.compose`), a yes/no where the source supports one, the
+role it was answered for, and the sources.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
-from ingest.chunking import is_title_line, split_sentences
+from bot.compose import Composition, Scorer, SectionRef, compose, render_unit
+from bot.intent import Intent, QuestionAnalysis, limit_yen, permission_polarity
+from bot.models import Answer, Source
+from bot.prompts import message
+from bot.roles import role_label
 from ingest.models import Hit
-from ingest.tokenize import tokenize
+from ingest.state import IndexedFile
+from ingest.structure import Block, Section, plain_inline
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•・]|\d+[.)])\s+")
-_MAX_SENTENCES_PER_PASSAGE = 3
-_MAX_CHARS_PER_PASSAGE = 480
+if TYPE_CHECKING:
+    from bot.answering import Retrieval
 
-#: Embeds sentences and the question together; returns cosine similarities, or None to skip.
-SentenceScorer = Callable[[str, Sequence[str]], Sequence[float] | None]
-
-
-_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
-
-
-def table_row(line: str) -> str | None:
-    """A Markdown table row as readable text ("Store staff: up to ¥5,000"); None for rules."""
-    if _TABLE_RULE.match(line):
-        return None
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    cells = [c for c in cells if c]
-    if not cells:
-        return None
-    return cells[0] + (": " + " — ".join(cells[1:]) if len(cells) > 1 else "")
+_SNIPPET_CHARS = 240
+_LANGUAGE_NAMES = {"en": {"en": "English", "ja": "英語"}, "ja": {"en": "Japanese", "ja": "日本語"}}
+#: Terms of the earlier turns count this much when choosing what to quote for a follow-up.
+_CONTEXT_WEIGHT = 0.5
 
 
-def passage_units(text: str) -> list[str]:
-    units: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("|"):
-            row = table_row(line)
-            if row:
-                units.append(f"- {row}")
-        elif _LIST_ITEM.match(line):
-            units.append(line)
-        else:
-            units.extend(split_sentences(line))
-    # Plain-text headings say what a passage is about, not what it says: quote sentences.
-    sentences = [u for u in units if _LIST_ITEM.match(u) or not is_title_line(u)]
-    return sentences or units
+class Knowledge(Protocol):
+    """What composing needs from the index, beyond search."""
+
+    def idf(self, term: str) -> float: ...
+
+    def query_terms(self, query: str) -> list[str]: ...
+
+    def sections(self, path: str) -> list[Section]: ...
+
+    def says_otherwise(self, term: str, terms: list[str], text_terms: set[str]) -> bool: ...
+
+    def file(self, path: str) -> IndexedFile | None: ...
+
+    def translation(self, path: str, language: str) -> str | None: ...
 
 
-@lru_cache(maxsize=8192)
-def _terms(text: str) -> frozenset[str]:
-    """Lexical terms of a sentence or question. Cached: the same passages are quoted again and
-    again, and Sudachi is the slow part of composing an answer."""
-    return frozenset(tokenize(text))
+@dataclass(frozen=True)
+class Plan:
+    """What an answer will say, before it is written out (extractively or by a chat model)."""
+
+    composition: Composition
+    analysis: QuestionAnalysis
+    role: str | None
+    other_language: str | None  # the sources' language when the question's has none
+    lead: str | None  # "yes", "no" or "over_limit" for a yes/no question the source settles
 
 
-def _lexical_overlap(weights: dict[str, float], total: float, unit: str) -> float:
-    if total <= 0:
-        return 0.0
-    terms = _terms(unit)
-    return sum(w for t, w in weights.items() if t in terms) / total
+def to_source(hit: Hit, snippet: str | None = None) -> Source:
+    chunk = hit.chunk
+    return Source(
+        path=chunk.path,
+        title=chunk.title,
+        section=chunk.section,
+        score=round(hit.score, 4),
+        snippet=snippet if snippet is not None else chunk.text[:_SNIPPET_CHARS],
+        owner=chunk.owner,
+        updated=chunk.updated,
+        review_by=chunk.review_by,
+    )
 
 
-def best_sentences(
-    question: str,
-    hit: Hit,
-    *,
-    idf: Callable[[str], float],
-    scorer: SentenceScorer | None = None,
-) -> str:
-    """Up to three sentences of the passage that answer best, in their original order."""
-    units = passage_units(hit.chunk.text)
-    if len(units) <= 2:
-        return _trim(" ".join(units))
-    # One IDF lookup per question term, not one per term and sentence.
-    weights = {t: idf(t) for t in set(_terms(question))}
-    total = sum(weights.values())
-    lexical = np.array([_lexical_overlap(weights, total, u) for u in units])
-    dense = scorer(question, units) if scorer else None
-    scores = lexical if dense is None else 0.5 * lexical + 0.5 * np.asarray(dense)
-    # A little credit for coming first: passages usually lead with their point.
-    scores = scores + np.linspace(0.05, 0.0, num=len(units))
-    best = int(np.argmax(scores))
-    chosen = {best}
-    # Grow around the best sentence while it stays relevant, so the answer reads as a whole.
-    for offset in (1, -1, 2):
-        index = best + offset
-        if len(chosen) >= _MAX_SENTENCES_PER_PASSAGE or not 0 <= index < len(units):
-            continue
-        if scores[index] >= 0.5 * scores[best] or (offset == 1 and units[best].endswith(":")):
-            chosen.add(index)
-    text = _join([units[i] for i in sorted(chosen)])
-    return _trim(text)
-
-
-def _join(units: list[str]) -> str:
-    if any(_LIST_ITEM.match(u) for u in units):
-        return "\n".join(units)
-    return " ".join(units).replace("。 ", "。")
-
-
-def _trim(text: str, limit: int = _MAX_CHARS_PER_PASSAGE) -> str:
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    # Prefer to stop at a sentence end in either language, else at a word boundary.
-    end = max(cut.rfind("。"), cut.rfind(". "), cut.rfind("！"), cut.rfind("？"))
-    if end > limit // 2:
-        return cut[: end + 1]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut) + "…"
-
-
-def select_passages(hits: Sequence[Hit], *, limit: int = 3, relative: float = 0.7) -> list[Hit]:
-    """The best hit plus close runners-up from other sections (no near-duplicates)."""
-    if not hits:
-        return []
-    top = hits[0].score
-    chosen: list[Hit] = []
-    seen: set[tuple[str, str]] = set()
+def section_refs(
+    index: Knowledge, hits: Sequence[Hit], language: str, role: str | None
+) -> tuple[list[SectionRef], str | None]:
+    """The retrieved sections, best first, in the question's language: a section found in
+    the other language is read from its translation when there is one. Returns the sections
+    and, when the question's language has none of them, the language they are in."""
+    same: list[SectionRef] = []
+    other: list[SectionRef] = []
+    seen: set[tuple[str, int]] = set()
+    top = max((h.score for h in hits), default=0.0) or 1.0
     for hit in hits:
-        key = (hit.chunk.path, hit.chunk.section)
-        if key in seen or hit.score < relative * top:
+        hit = _in_language(index, hit, language)
+        key = (hit.chunk.path, hit.chunk.section_index)
+        sections = index.sections(hit.chunk.path)
+        if key in seen or not 0 <= key[1] < len(sections):
             continue
-        chosen.append(hit)
         seen.add(key)
-        if len(chosen) >= limit:
-            break
-    return chosen
+        info = index.file(hit.chunk.path)
+        guide = bool(info and info.doc_type == "role-guide")
+        own_guide = bool(guide and role and role in hit.chunk.roles)
+        prior = max(hit.score, 0.0) / top
+        outline = outline_block(sections, key[1])
+        story = bool(info and info.doc_type == "highlight")
+        others = bool(role and hit.chunk.roles and role not in hit.chunk.roles)
+        ref = SectionRef(hit, sections[key[1]], prior, own_guide, guide, story, others, outline)
+        (same if hit.chunk.language == language else other).append(ref)
+    if same:
+        return same, None
+    return other, (other[0].hit.chunk.language if other else None)
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[①-⑳])\s*")
+
+
+def outline_block(sections: Sequence[Section], index: int) -> Block | None:
+    """A section and its siblings under one parent heading as a list: each sibling's heading
+    and its first sentence ("Own it: Whoever hears about a problem owns it…")."""
+    heading = sections[index].heading
+    parent, _, _ = heading.rpartition(" > ")
+    if not parent:
+        return None
+    items: list[str] = []
+    ordered = True
+    for section in sections:
+        head, _, own = section.heading.rpartition(" > ")
+        if head != parent:
+            continue
+        ordered = ordered and bool(_NUMBERING.match(own))
+        first = next((b.lines[0] for b in section.blocks if b.kind == "paragraph"), "")
+        title = _NUMBERING.sub("", own)
+        items.append(f"{title}: {first}" if first else title)
+    if len(items) < 2 or not ordered:
+        return None  # numbered headings (steps, values) form a set; a FAQ's questions do not
+    return Block(kind="list", lines=items, lead=parent.rpartition(" > ")[2], ordered=True)
+
+
+def _in_language(index: Knowledge, hit: Hit, language: str) -> Hit:
+    """The same section of the document's translation, when it has one in `language`."""
+    chunk = hit.chunk
+    if chunk.language == language:
+        return hit
+    path = index.translation(chunk.path, language)
+    sections = index.sections(path) if path else []
+    info = index.file(path) if path else None
+    if path is None or info is None or not 0 <= chunk.section_index < len(sections):
+        return hit
+    section = sections[chunk.section_index]
+    translated = chunk.model_copy(
+        update={
+            "path": path,
+            "title": info.title,
+            "section": section.heading,
+            "language": language,
+            "owner": info.owner,
+            "updated": info.updated,
+            "review_by": info.review_by,
+            "text": "\n".join(b.text() for b in section.blocks),
+        }
+    )
+    return hit.model_copy(update={"chunk": translated})
+
+
+def plan_answer(index: Knowledge, question: str, found: Retrieval, language: str) -> Plan | None:
+    refs, other_language = section_refs(index, found.hits, language, found.role)
+    if not refs:
+        return None
+    analysis = found.reading.analysis
+    own = index.query_terms(question)
+    weights = {t: index.idf(t) for t in own}
+    if found.reading.follow_up:
+        for term in index.query_terms(found.reading.query):
+            weights.setdefault(term, _CONTEXT_WEIGHT * index.idf(term))
+    synonyms = partial(index.says_otherwise, terms=own)
+    scorer = Scorer(analysis, weights, found.role, synonyms)
+    composition = compose(refs, scorer)
+    if not composition.units:
+        return None
+    return Plan(composition, analysis, found.role, other_language, _lead(analysis, composition))
+
+
+def _lead(analysis: QuestionAnalysis, composition: Composition) -> str | None:
+    """Yes or no, for a yes/no question whose answer the quoted source settles."""
+    if Intent.PERMISSION not in analysis.intents:
+        return None
+    texts = [u.text() for u in composition.units]
+    if analysis.amount_yen is not None:
+        # The limit one may decide alone settles it ("up to ¥5,000" against ¥7,000); "more
+        # than the ¥500 coupon" is over a ¥500 limit.
+        asked = analysis.amount_yen + (1 if analysis.beyond_amount else 0)
+        for text in texts:
+            limit = limit_yen(text)
+            if limit is not None and permission_polarity(text) == "yes":
+                return "yes" if asked <= limit else "over_limit"
+    return permission_polarity(texts[0])
+
+
+def extractive_answer(plan: Plan, found: Retrieval, language: str) -> Answer:
+    composition = plan.composition
+    order: list[int] = []
+    for unit in composition.units:
+        if unit.ref not in order:
+            order.append(unit.ref)
+    parts: list[str] = []
+    if plan.other_language:
+        name = _LANGUAGE_NAMES.get(plan.other_language, {}).get(language, plan.other_language)
+        parts.append(message("only_in_other_language", language, language_name=name))
+    for n, unit in enumerate(composition.units):
+        lines = render_unit(unit, f"[{order.index(unit.ref) + 1}]")
+        if n == 0 and plan.lead:
+            lines = _with_lead(message(f"lead_{plan.lead}", language), lines, unit.kind)
+        parts.append("\n".join(lines))
+    if plan.role and composition.role_specific:
+        parts.append(message("answered_for_role", language, role=role_label(plan.role, language)))
+    sources = []
+    for ref_index in order:
+        ref = composition.refs[ref_index]
+        quoted = [u for u in composition.units if u.ref == ref_index]
+        snippet = plain_inline(" ".join(u.text().replace("\n", " ") for u in quoted))
+        sources.append(to_source(ref.hit, snippet[:_SNIPPET_CHARS]))
+    return Answer(
+        answer="\n\n".join(parts),
+        answered=True,
+        sources=sources,
+        language=language,
+        confidence=round(found.confidence, 4),
+        mode="extractive",
+        role=plan.role,
+    )
+
+
+def _with_lead(lead: str, lines: list[str], kind: str) -> list[str]:
+    if kind in ("sentences", "quote") or len(lines) == 1:
+        joiner = "" if lead.endswith("。") else " "
+        return [lead + joiner + lines[0], *lines[1:]]
+    return [lead, *lines]
+
+
+def plan_passages(plan: Plan) -> list[Hit]:
+    """The sections an answer draws on, whole, for a chat model to write from."""
+    passages: list[Hit] = []
+    for ref in plan.composition.refs[:3]:
+        text = "\n".join(plain_inline(b.text()) for b in ref.section.blocks)
+        passages.append(
+            ref.hit.model_copy(update={"chunk": ref.hit.chunk.model_copy(update={"text": text})})
+        )
+    return passages

@@ -93,3 +93,50 @@ def role_from_title(title: str, extra: dict[str, str] | None = None) -> str | No
         if re.search(pattern, lowered):
             return role
     return None
+
+
+#: How each role is named in answers, by language.
+ROLE_LABELS: dict[str, dict[str, str]] = {
+    "customer-support": {"en": "customer support", "ja": "カスタマーサポート"},
+    "store-staff": {"en": "store staff", "ja": "店舗スタッフ"},
+    "warehouse": {"en": "warehouse and logistics", "ja": "倉庫・物流"},
+    "sales": {"en": "sales", "ja": "営業"},
+    "marketing": {"en": "marketing", "ja": "マーケティング"},
+    "engineering": {"en": "engineering", "ja": "エンジニアリング"},
+    "people-manager": {
+        "en": "team leads and people managers",
+        "ja": "チームリーダー・マネージャー",
+    },
+}
+
+#: Words that name a role in the knowledge's own text (a table row, a list item), both
+#: languages: how an answer finds the line that is about the asker's role.
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "customer-support": (
+        "customer-support",
+        "customer support",
+        "support agent",
+        "カスタマーサポート",
+        "サポート担当",
+    ),
+    "store-staff": ("store staff", "store", "店舗スタッフ", "店舗"),
+    "warehouse": ("warehouse", "logistics", "倉庫", "物流"),
+    "sales": ("sales", "b2b", "営業"),
+    "marketing": ("marketing", "マーケティング"),
+    "engineering": ("engineering", "engineer", "エンジニア"),
+    "people-manager": (
+        "team lead",
+        "people manager",
+        "manager",
+        "チームリーダー",
+        "マネージャー",
+        "管理職",
+    ),
+}
+
+
+def role_label(role: str, language: str) -> str:
+    labels = ROLE_LABELS.get(role)
+    if labels is None:
+        return role.replace("-", " ")
+    return labels.get(language, labels["en"])

@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.2, ge=0, le=2)
 
     top_k: int = Field(default=5, ge=1, le=20)
-    min_confidence: float = Field(default=0.45, ge=0, le=1)
+    min_confidence: float = Field(default=0.5, ge=0, le=1)
     lead_contact: str = "your CX lead"
     company_name: str = "our company"
 

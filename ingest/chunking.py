@@ -1,32 +1,30 @@
 """Split documents into chunks that follow Markdown headings and keep sentences whole.
 
 Why not langchain's MarkdownHeaderTextSplitter: it merges lines and loses list structure, and
-it knows nothing of Japanese sentence ends. This module is small and does exactly that.
+it knows nothing of Japanese sentence ends. The structure (sections, blocks, sentences) comes
+from `ingest.structure`; this module packs it into chunks of bounded size with overlap.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.models import Chunk, Document
+from ingest.structure import (
+    LIST_ITEM,
+    Block,
+    Section,
+    document_sections,
+    is_title_line,
+    split_sentences,
+)
 
 #: Bump when chunking changes, so every chunk id changes and the index re-embeds.
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "5"
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-# A sentence ends at Japanese 。！？ (closing brackets stay with it), or at English . ! ? (closing
-# quotes stay with it) when whitespace and the start of a new sentence follow.
-_SENTENCE_END = re.compile(
-    r"[。！？]+[」』）)\"”’]*"
-    r"|[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9¥$£€「『])"
-    r"|(?<=[\u3040-\u30ff\u4e00-\u9fff])[!?]+"
-)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•・]|\d+[.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -43,76 +41,18 @@ def estimate_tokens(text: str) -> int:
     return cjk + int(words * 1.3) + 1
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of one block of text, English and Japanese alike, never cut mid-sentence."""
-    text = text.strip()
-    sentences: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        sentences.append(text[start : match.end()])
-        start = match.end()
-    sentences.append(text[start:])
-    return [s.strip() for s in sentences if s.strip()]
-
-
-@dataclass
-class _Section:
-    path: list[str]
-    lines: list[str]
-
-
-def _sections(doc: Document) -> Iterator[_Section]:
-    stack: list[tuple[int, str]] = []
-    current = _Section(path=[], lines=[])
-    in_fence = False
-    for line in doc.text.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match is None:
-            current.lines.append(line)
-            continue
-        yield current
-        level, heading = len(match.group(1)), match.group(2).strip()
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, heading))
-        # The document title is already the chunk's title; repeating it as a section is noise.
-        path = [h for lvl, h in stack if not (lvl == 1 and h == doc.title)]
-        current = _Section(path=path, lines=[])
-    yield current
-
-
-_SENTENCE_PUNCTUATION = (".", "!", "?", "。", "！", "？", ":", "：", ",", "、", ";", ")", "）")
-
-
-def is_title_line(line: str) -> bool:
-    """A short line with no sentence punctuation at its end, as plain-text headings are."""
-    return len(line) <= 60 and len(line.split()) <= 8 and not line.endswith(_SENTENCE_PUNCTUATION)
-
-
-def _units(lines: list[str]) -> list[str]:
-    """Blocks split into sentence units; list items and table rows stay one unit each."""
+def _units(blocks: list[Block]) -> list[str]:
+    """Blocks as units to pack: sentences, headings, a lead-in, list items and table rows
+    one unit each (a very long item is split into its sentences)."""
     units: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            units.extend(split_sentences(" ".join(paragraph)))
-            paragraph.clear()
-
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            flush()
-        elif _LIST_ITEM.match(line) or line.startswith("|") or line.startswith(">"):
-            flush()
+    for block in blocks:
+        if block.kind in ("paragraph", "heading"):
+            units.extend(block.lines)
+            continue
+        if block.lead:
+            units.append(block.lead)
+        for line in block.text().splitlines()[1 if block.lead else 0 :]:
             units.extend(split_sentences(line) if estimate_tokens(line) > 80 else [line])
-        elif not paragraph and is_title_line(line):
-            units.append(line)  # a plain-text heading must not run into its first sentence
-        else:
-            paragraph.append(line)
-    flush()
     return units
 
 
@@ -122,7 +62,7 @@ def _join(units: list[str]) -> str:
     for unit in units:
         if not text:
             text = unit
-        elif _LIST_ITEM.match(unit) or unit.startswith(("|", ">")) or is_title_line(previous):
+        elif LIST_ITEM.match(unit) or unit.startswith(("|", ">")) or is_title_line(previous):
             text += "\n" + unit
         elif _CJK.search(text[-1:]) or text.endswith(("。", "！", "？")):
             text += unit
@@ -161,11 +101,16 @@ def chunk_id(path: str, content_hash: str, position: int) -> str:
     return hashlib.sha256(raw).hexdigest()[:32]
 
 
-def chunk_document(doc: Document, options: ChunkingOptions | None = None) -> list[Chunk]:
+def chunk_document(
+    doc: Document,
+    options: ChunkingOptions | None = None,
+    sections: list[Section] | None = None,
+) -> list[Chunk]:
+    """`sections`: the document's sections when the caller already has them."""
     opts = options or ChunkingOptions()
     chunks: list[Chunk] = []
-    for section in _sections(doc):
-        units = _units(section.lines)
+    for index, section in enumerate(sections or document_sections(doc)):
+        units = _units(section.blocks)
         if not units:
             continue
         for text in _pack(units, opts):
@@ -175,7 +120,8 @@ def chunk_document(doc: Document, options: ChunkingOptions | None = None) -> lis
                     id=chunk_id(doc.path, doc.content_hash, position),
                     path=doc.path,
                     title=doc.title,
-                    section=" > ".join(section.path),
+                    section=section.heading,
+                    section_index=index,
                     text=text,
                     language=doc.language,
                     position=position,

@@ -15,14 +15,15 @@ from pathlib import Path
 from chromadb.api import ClientAPI
 from pydantic import BaseModel
 
-from ingest.chunking import ChunkingOptions
+from ingest.chunking import CHUNKER_VERSION, ChunkingOptions
 from ingest.embeddings import Embedder
 from ingest.glossary import Glossary
 from ingest.lexical import LexicalIndex
 from ingest.loaders import load_document, supported_suffixes
 from ingest.models import Document, DocumentMeta, Hit, LoadError, LoadProblem
 from ingest.search import FusionOptions, HybridSearcher, Mode
-from ingest.state import IndexState, StateStore
+from ingest.state import IndexedFile, IndexState, StateStore
+from ingest.structure import Section
 from ingest.sync import Progress, SyncReport, plan_and_apply
 from ingest.tokenize import tokenize
 from ingest.vectors import VectorStore, collection_name
@@ -162,6 +163,25 @@ class KnowledgeIndex:
     def idf(self, term: str) -> float:
         return self.searcher().lexical.idf(term)
 
+    def query_terms(self, query: str) -> list[str]:
+        return self.searcher().query_terms(query)
+
+    def sections(self, path: str) -> list[Section]:
+        """An indexed document's sections, as blocks (empty if unknown)."""
+        return self.searcher().state.sections.get(path) or []
+
+    def says_otherwise(self, term: str, terms: list[str], text_terms: set[str]) -> bool:
+        """Whether a text says a question's term in other words (per the glossary)."""
+        glossary = self.searcher().glossary
+        return glossary is not None and glossary.synonyms_covered(term, terms, text_terms)
+
+    def file(self, path: str) -> IndexedFile | None:
+        return self.searcher().state.files.get(path)
+
+    def translation(self, path: str, language: str) -> str | None:
+        """The indexed document that translates `path` into `language`, if any."""
+        return self.searcher().translations.get((path, language))
+
     @property
     def state(self) -> IndexState:
         return self.searcher().state
@@ -224,11 +244,16 @@ class KnowledgeIndex:
             documents: list[Document] = []
             problems: list[LoadProblem] = []
             unchanged: list[Document] = []
+            rechunk = old.chunker_version != CHUNKER_VERSION  # every file is read again
             for path in iter_knowledge_files(root):
                 relative = path.relative_to(root).as_posix()
                 previous = old.files.get(relative)
                 try:
-                    if previous is not None and _file_hash(path) == previous.content_hash:
+                    if (
+                        previous is not None
+                        and not rechunk
+                        and _file_hash(path) == previous.content_hash
+                    ):
                         unchanged.append(_placeholder(previous.path, previous.content_hash))
                         continue
                     documents.append(load_document(path, root))
@@ -298,6 +323,7 @@ class KnowledgeIndex:
             or interrupted
             or old.problems != new.problems
             or old.tokenizer_version != new.tokenizer_version
+            or old.chunker_version != new.chunker_version
             or not old.files
         ):
             generation = self.store.save(new)

@@ -31,6 +31,9 @@ class DocumentMeta(BaseModel):
     updated: dt.date | None = None
     review_by: dt.date | None = None
     tags: list[str] = Field(default_factory=list)
+    # The path (relative to the knowledge folder) of the document this one translates; EN/JA
+    # pairs are otherwise the same path under en/ and ja/.
+    translation_of: str | None = None
 
 
 class Document(BaseModel):
@@ -51,6 +54,7 @@ class Chunk(BaseModel):
     path: str
     title: str
     section: str  # heading path, e.g. "Refunds > Limits"; "" for the top of a document
+    section_index: int = 0  # which of the document's sections (`ingest.structure`)
     text: str
     language: str
     position: int  # order within the document

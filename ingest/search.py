@@ -15,6 +15,7 @@ Passages in another language are ranked by the multilingual dense side alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -25,12 +26,15 @@ from ingest.embeddings import Embedder
 from ingest.glossary import Glossary
 from ingest.language import detect_language
 from ingest.lexical import LexicalIndex
-from ingest.models import Hit
+from ingest.models import Chunk, Hit
+from ingest.spelling import corrected_terms, corrections
 from ingest.state import IndexState
 from ingest.tokenize import tokenize
 from ingest.vectors import VectorStore
 
 Mode = Literal["hybrid", "dense", "lexical"]
+
+_LATIN = re.compile(r"[A-Za-z]{4,}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,19 @@ def normalize_role(role: str | None) -> str | None:
     return "-".join(role.strip().lower().replace("_", " ").split())
 
 
+#: A document listing more roles than this is for everyone (the vision, the FAQ, policies):
+#: it gets no role boost, so the asker's own role guide can come first.
+_SHARED_DOCUMENT_ROLES = 2
+
+
+def is_for_role(chunk: Chunk, role: str) -> bool:
+    """Whether a chunk's document is written for this role in particular."""
+    roles = [normalize_role(r) for r in chunk.roles]
+    return role in roles and (
+        chunk.doc_type == "role-guide" or len(roles) <= _SHARED_DOCUMENT_ROLES
+    )
+
+
 def _minmax(values: dict[str, float]) -> dict[str, float]:
     if not values:
         return {}
@@ -60,6 +77,33 @@ def _minmax(values: dict[str, float]) -> dict[str, float]:
     if spread < 1e-9:
         return {key: (1.0 if high > 0 else 0.0) for key in values}
     return {key: (value - low) / spread for key, value in values.items()}
+
+
+_LANGUAGE_FOLDER = re.compile(r"^(?:([a-z]{2})/)")
+
+
+def translation_pairs(state: IndexState) -> dict[tuple[str, str], str]:
+    """(path, language) -> the path of that document's translation into the language.
+
+    Pairs are the same path under language folders (`en/roles/x.md`, `ja/roles/x.md`) or a
+    `translation_of` key in either file's front matter."""
+    pairs: dict[tuple[str, str], str] = {}
+    files = state.files
+
+    def link(a: str, b: str) -> None:
+        if a in files and b in files and files[a].language != files[b].language:
+            pairs[(a, files[b].language)] = b
+            pairs[(b, files[a].language)] = a
+
+    for path, item in files.items():
+        if item.translation_of:
+            link(path, item.translation_of)
+        match = _LANGUAGE_FOLDER.match(path)
+        if match:
+            for other in ("en", "ja"):
+                if other != match.group(1):
+                    link(path, f"{other}/{path[match.end() :]}")
+    return pairs
 
 
 class HybridSearcher:
@@ -81,6 +125,7 @@ class HybridSearcher:
         self.embedder = embedder
         self.trusts_language = trusts_language
         self.options = options or FusionOptions()
+        self.translations = translation_pairs(state)
 
     def dense_weight(self, language: str) -> float:
         opts = self.options
@@ -111,6 +156,12 @@ class HybridSearcher:
 
         return share
 
+    def query_terms(self, query: str) -> list[str]:
+        """The question's lexical terms, with English typos mended ("refnud" -> "refund")."""
+        terms = tokenize(query)
+        fixes = corrections(query, self.lexical.doc_freq) if _LATIN.search(query) else {}
+        return corrected_terms(terms, fixes) if fixes else terms
+
     def search(
         self,
         query: str,
@@ -123,7 +174,7 @@ class HybridSearcher:
         if not self.state.chunks or not query.strip():
             return []
         lang = language or detect_language(query)
-        terms = tokenize(query)
+        terms = self.query_terms(query)
         n = self.options.candidates
         dense_weight = {"dense": 1.0, "lexical": 0.0}.get(mode, self.dense_weight(lang))
         live = self.state.chunks
@@ -160,7 +211,7 @@ class HybridSearcher:
             score = dense_weight * d_norm.get(cid, 0.0) + (1 - dense_weight) * l_norm.get(cid, 0.0)
             if cid in same:
                 score += coverage_weight * coverage[cid]
-            if wanted_role and any(normalize_role(r) == wanted_role for r in live[cid].chunk.roles):
+            if wanted_role and is_for_role(live[cid].chunk, wanted_role):
                 score += self.options.role_boost
             fused.append((score, cid))
         fused.sort(key=lambda pair: pair[0], reverse=True)  # stable: ties keep candidate order

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ingest.models import Chunk, LoadProblem
+from ingest.structure import Section
 
 STATE_VERSION = 1
 
@@ -36,6 +37,12 @@ class IndexedFile(BaseModel):
     owner: str | None = None
     updated: dt.date | None = None
     review_by: dt.date | None = None
+    translation_of: str | None = None
+
+
+class FileSections(BaseModel):
+    path: str
+    sections: list[Section]
 
 
 class IndexState(BaseModel):
@@ -43,11 +50,14 @@ class IndexState(BaseModel):
     embedding_model: str = ""
     collection: str = ""
     tokenizer_version: int = 1  # states written before the field existed
+    chunker_version: str = "2"  # likewise
     synced_at: dt.datetime | None = None
     files: dict[str, IndexedFile] = Field(default_factory=dict)
     problems: list[LoadProblem] = Field(default_factory=list)
     # Chunks are stored apart from this header (chunks.jsonl) and attached after loading.
     chunks: dict[str, IndexedChunk] = Field(default_factory=dict, exclude=True)
+    # Each file's sections as blocks (sections.jsonl), for answers that quote whole units.
+    sections: dict[str, list[Section]] = Field(default_factory=dict, exclude=True)
 
     @property
     def chunk_count(self) -> int:
@@ -94,6 +104,12 @@ class StateStore:
                 item = IndexedChunk.model_validate_json(line)
                 chunks[item.chunk.id] = item
         state.chunks = chunks
+        sections_file = folder / "sections.jsonl"
+        if sections_file.exists():  # generations written before sections were kept have none
+            with sections_file.open(encoding="utf-8") as handle:
+                for line in handle:
+                    entry = FileSections.model_validate_json(line)
+                    state.sections[entry.path] = entry.sections
         return state
 
     def save(self, state: IndexState) -> str:
@@ -106,6 +122,13 @@ class StateStore:
         tmp.mkdir()
         lines = "".join(item.model_dump_json() + "\n" for item in state.chunks.values())
         _fsync_write(tmp / "chunks.jsonl", lines)
+        _fsync_write(
+            tmp / "sections.jsonl",
+            "".join(
+                FileSections(path=path, sections=sections).model_dump_json() + "\n"
+                for path, sections in state.sections.items()
+            ),
+        )
         _fsync_write(tmp / "state.json", state.model_dump_json(indent=1))
         tmp.rename(folder)
         pointer_tmp = self.root / f".CURRENT.{name}.tmp"

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 
-from ingest.chunking import ChunkingOptions, chunk_document, embedding_text
+from ingest.chunking import CHUNKER_VERSION, ChunkingOptions, chunk_document, embedding_text
 from ingest.embeddings import Embedder
 from ingest.models import Chunk, Document, LoadProblem
 from ingest.state import IndexedChunk, IndexedFile, IndexState
+from ingest.structure import document_sections
 from ingest.tokenize import TOKENIZER_VERSION, tokenize
 from ingest.vectors import VectorStore
 
@@ -68,6 +69,7 @@ def _indexed_file(doc: Document, chunk_ids: list[str]) -> IndexedFile:
         owner=doc.meta.owner,
         updated=doc.meta.updated,
         review_by=doc.meta.review_by,
+        translation_of=doc.meta.translation_of,
     )
 
 
@@ -94,22 +96,28 @@ def plan_and_apply(
         embedding_model=embedder.name,
         collection=vectors.name,
         tokenizer_version=TOKENIZER_VERSION,
+        chunker_version=CHUNKER_VERSION,
         problems=list(problems),
     )
     retokenize = old.tokenizer_version != TOKENIZER_VERSION
+    # A new chunker (new structure, new chunk ids) re-chunks every file, changed or not.
+    rechunk = old.chunker_version != CHUNKER_VERSION
     pending: list[Chunk] = []
     seen: set[str] = set()
     for doc in documents:
         seen.add(doc.path)
         previous = old.files.get(doc.path)
-        if previous is not None and previous.content_hash == doc.content_hash:
+        if previous is not None and previous.content_hash == doc.content_hash and not rechunk:
             report.unchanged += 1
             new.files[doc.path] = previous
             _keep_chunks(previous.chunk_ids, old, new, retokenize)
+            new.sections[doc.path] = old.sections.get(doc.path, [])
             continue
         (report.changed if previous is not None else report.added).append(doc.path)
-        chunks = chunk_document(doc, chunking)
+        sections = document_sections(doc)
+        chunks = chunk_document(doc, chunking, sections)
         new.files[doc.path] = _indexed_file(doc, [c.id for c in chunks])
+        new.sections[doc.path] = sections
         pending.extend(chunks)
     for path, previous in old.files.items():
         if path in seen:
@@ -117,6 +125,7 @@ def plan_and_apply(
         if path in keep_paths:
             new.files[path] = previous
             _keep_chunks(previous.chunk_ids, old, new, retokenize)
+            new.sections[path] = old.sections.get(path, [])
         else:
             report.deleted.append(path)
 

@@ -28,7 +28,11 @@ _ENGLISH_STOPWORDS = frozenset(
     ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves
-    i'm it's don't can't what's i'd i've you're much many also""".split()
+    i'm it's don't can't what's i'd i've you're much many also
+    whats hows whos wheres whens im ive id youre dont cant wont isnt arent doesnt didnt
+    btw ok okay pls please thanks thank thx hi hey hello yeah yep yes quick question qq
+    unrelated diff different another also anyway actually really just again still
+    ya yr u ur r""".split()
 )
 
 # Sudachi normalised forms of function-like verbs and nouns that say nothing about the topic.
@@ -37,11 +41,17 @@ _JAPANESE_STOPWORDS = frozenset(
     "何 様 思う 言う 行う 時 方 所 今 よう ため 御 さん うち 達 等 など "
     # Question words and conversational fillers: how a question is asked, not what about.
     "どういう 如何 いつ 幾ら 誰 どう どこ どれ どの 何故 的 私 僕 来る 大丈夫 ずっと 色々 "
-    "教える 知る 分かる 欲しい 頂ける 掛かる 込む".split()
+    "教える 知る 分かる 欲しい 頂ける 掛かる 込む "
+    # Casual fillers ("全然関係ないんだけど", "ところで", "〜っぽい").
+    "全然 関係 ところで 別件 ちょっと 普通 一応 結局 ぽい っぽい 何日 何分 何時 何円 何回 "
+    "ねえ すみません".split()
 )
 
+# Casual forms Sudachi does not normalise to the written form the knowledge uses.
+_SAME_WORD = {"お客さん": "御客様", "客さん": "御客様", "カスハラ": "カスタマーハラスメント"}
+
 #: Bump when the terms a text yields change: indexes re-tokenise their chunks (no re-embedding).
-TOKENIZER_VERSION = 2
+TOKENIZER_VERSION = 3
 
 _local = threading.local()
 
@@ -108,7 +118,7 @@ def _sudachi_terms(text: str, mode_name: str) -> list[str]:
                     latin_start = -1
                 if morpheme.part_of_speech()[0] in _SKIP_POS or not surface.strip():
                     continue
-                term = morpheme.normalized_form()
+                term = _SAME_WORD.get(morpheme.normalized_form(), morpheme.normalized_form())
                 if term not in _JAPANESE_STOPWORDS:
                     tokens.append(term)
                 continue

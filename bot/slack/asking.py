@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.answering import StreamFailedError
+from bot.conversation import keep_topic
 from bot.models import Answer, Turn
 from bot.slack.blocks import answer_blocks, answer_text, error_blocks
 from bot.slack.context import ResolvedRole, SlackContext
@@ -41,7 +42,7 @@ def thread_history(
         text = clean_question(str(message.get("text") or ""))
         if text:
             turns.append(Turn(role="assistant" if from_bot else "user", text=text))
-    return turns[-8:]
+    return keep_topic(turns)
 
 
 def bot_is_in_thread(client: WebClient, *, channel: str, thread_ts: str, bot_user: str) -> bool:

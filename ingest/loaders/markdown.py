@@ -183,6 +183,7 @@ def _date(key: str, value: object) -> dt.date | None:
 _CHECKS: dict[str, Callable[[str, object], object]] = {
     "title": _text,
     "owner": _text,
+    "translation_of": _text,
     "language": _language,
     "type": _doc_type,
     "roles": _names,

@@ -139,7 +139,8 @@ def test_the_extractive_answer_quotes_the_injection_inertly(
     extractive_harness: SecureHarness,
 ) -> None:
     harness = extractive_harness
-    question = "What are the refund exceptions for store staff above the limit?"
+    # Asks what the planted sentence says, so the answer quotes it.
+    question = "Are store staff refunds now unlimited, and where is the refund portal?"
     harness.event(mention(question, "1700000200.000100"), event_id="EvInjX")
     [post] = harness.fake.wait_for("chat.postMessage")
     text = posted_text(post)

@@ -25,7 +25,7 @@ def test_render_fails_on_an_unknown_variable(tmp_path: Path) -> None:
 def test_messages_in_both_languages() -> None:
     assert "Aiko" in message("not_found", "en", cx_lead="Aiko")
     assert "Aiko" in message("not_found", "ja", cx_lead="Aiko")
-    assert message("intro", "fr") == message("intro", "en")
+    assert message("lead_yes", "fr") == message("lead_yes", "en")
 
 
 def test_filter_citations() -> None:

@@ -1,0 +1,352 @@
+"""Extractive answers composed from the knowledge's own structure.
+
+Retrieval finds sections; this module shows the part of them that answers: the best unit
+(a sentence with its neighbours, a list or numbered steps with their lead-in, a table or the
+row for the asker's role), chosen by the question's words, by what kind of fact was asked for
+(an amount, a time, a person or channel, steps) and by the asker's role, and quoted whole.
+A second unit is added only when it is nearly as good and adds something.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from bot.intent import Intent, QuestionAnalysis, passage_features, permission_polarity
+from bot.roles import ROLE_WORDS
+from ingest.models import Hit
+from ingest.structure import Block, Section, join_lines, plain_inline, table_row_text
+from ingest.tokenize import tokenize
+
+_MAX_SECTIONS = 8
+_MAX_SENTENCES = 3
+_MAX_LIST_ITEMS = 10
+_LONG_LIST = 3
+_SECOND_UNIT_SHARE = 0.7
+_MAX_UNITS = 3
+_OTHER_DOCUMENT_SHARE = 0.85
+_FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT)
+_OUTLINE = -1  # the block index of a section's outline unit
+_SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
+# A sentence that leans on the one before it ("This means…", 「そのため…」).
+_LEANS_BACK = re.compile(
+    r"^(?:this|that|these|those|it|they|so|but|also|then|however|otherwise|instead)\b"
+    r"|^(?:それ|その|これ|この|ただし|また|なお|そのため|でも|そこで|つまり)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    """A retrieved section: the hit that found it and its blocks."""
+
+    hit: Hit
+    section: Section
+    prior: float  # retrieval score relative to the best section (0..1)
+    own_role_guide: bool = False
+    role_guide: bool = False  # a guide written for some role (the asker's or another)
+    story: bool = False  # a customer story (feedback highlights): an example, not a rule
+    # Its front matter lists roles, and not the one the answer is for.
+    other_roles_only: bool = False
+    # The section and its siblings as one list (the four values, the four steps), for a
+    # question that asks for the whole set.
+    outline: Block | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a section: whole sentences, a list, a table or table rows."""
+
+    ref: int  # index of its SectionRef
+    block: int
+    kind: str  # "sentences" | "list" | "table" | "quote"
+    lines: tuple[str, ...]
+    lead: str = ""
+    first: int = 0  # first sentence / item / row index within the block
+    ordered: bool = False
+    score: float = 0.0
+    role_score: float = 0.0
+
+    def text(self) -> str:
+        return "\n".join([self.lead, *self.lines] if self.lead else self.lines)
+
+
+@dataclass
+class Composition:
+    units: list[Unit] = field(default_factory=list)
+    refs: list[SectionRef] = field(default_factory=list)
+
+    @property
+    def role_specific(self) -> bool:
+        return any(u.role_score > 0 for u in self.units)
+
+
+@lru_cache(maxsize=16384)
+def _features(text: str) -> frozenset[Intent]:
+    return passage_features(text)
+
+
+@lru_cache(maxsize=16384)
+def _polarity(text: str) -> str | None:
+    return permission_polarity(text)
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> frozenset[str]:
+    """Lexical terms of a unit. Cached: the same passages are quoted again and again, and
+    Sudachi is the slow part of composing an answer."""
+    return frozenset(tokenize(text))
+
+
+def _mentions(text: str, words: Sequence[str]) -> bool:
+    lowered = text.casefold()
+    for word in words:
+        if word.isascii():
+            if re.search(rf"(?<![a-z]){re.escape(word)}", lowered):
+                return True
+        elif word in text:
+            return True
+    return False
+
+
+def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> list[Unit]:
+    """Every candidate unit of a section."""
+    units: list[Unit] = []
+    wants_whole = bool(analysis.intents & {Intent.LIST, Intent.STEPS})
+    if ref.outline is not None and wants_whole:
+        units.append(_whole_list(ref_index, _OUTLINE, ref.outline))
+    for b, block in enumerate(ref.section.blocks):
+        if block.kind in ("paragraph", "quote"):
+            kind = "sentences" if block.kind == "paragraph" else "quote"
+            units.extend(
+                Unit(ref=ref_index, block=b, kind=kind, lines=(s,), first=i)
+                for i, s in enumerate(block.lines)
+            )
+        elif block.kind == "list":
+            units.append(_whole_list(ref_index, b, block))
+            if len(block.lines) > 1 and not wants_whole:
+                units.extend(
+                    Unit(
+                        ref=ref_index, block=b, kind="list", lines=(item,), lead=block.lead, first=i
+                    )
+                    for i, item in enumerate(block.lines)
+                    if not item.startswith("  ")
+                )
+        elif block.kind == "table" and len(block.rows) > 1:
+            header = block.rows[0]
+            rows = tuple(table_row_text(header, r) for r in block.rows[1:])
+            units.append(Unit(ref=ref_index, block=b, kind="table", lines=rows, lead=block.lead))
+            if len(rows) > 1 and not wants_whole:
+                units.extend(
+                    Unit(ref=ref_index, block=b, kind="table", lines=(row,), first=i)
+                    for i, row in enumerate(rows)
+                )
+    return units
+
+
+def _whole_list(ref_index: int, b: int, block: Block) -> Unit:
+    return Unit(
+        ref=ref_index,
+        block=b,
+        kind="list",
+        lines=tuple(block.lines[:_MAX_LIST_ITEMS]),
+        lead=block.lead,
+        ordered=block.ordered,
+    )
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """How well a unit answers: the question's words, the kind of fact, the role."""
+
+    analysis: QuestionAnalysis
+    weights: dict[str, float]
+    role: str | None
+    # Whether a text says a question's term in other words (the glossary): (term, terms).
+    synonyms: Callable[..., bool] | None = None
+
+    def overlap(self, text: str) -> float:
+        total = sum(self.weights.values())
+        if total <= 0:
+            return 0.0
+        present = _terms(text)
+        found = 0.0
+        for term, weight in self.weights.items():
+            if term in present:
+                found += weight
+            elif self.synonyms is not None and self.synonyms(term, text_terms=set(present)):
+                found += _SYNONYM_SHARE * weight
+        return found / total
+
+    def unit_overlap(self, unit: Unit) -> float:
+        """The best single line (with the lead-in) counts; the rest only a little. A big list
+        holds many words, which says nothing about whether one of its lines answers; unless
+        the whole set was asked for, one line of it is the better quote."""
+        if len(unit.lines) == 1:
+            return self.overlap(unit.text())
+        best = max(self.overlap(f"{unit.lead}\n{line}") for line in unit.lines)
+        whole = self.overlap(unit.text())
+        if self.analysis.intents & {Intent.LIST, Intent.STEPS}:
+            return best + 0.6 * (whole - best)
+        return best + 0.1 * (whole - best) - (0.1 if len(unit.lines) > _LONG_LIST else 0.05)
+
+    def focus(self, unit: Unit) -> str:
+        """The text a unit is judged by: all of it when the whole set was asked for, else its
+        best line (a table must not earn an amount bonus from a row that was not asked)."""
+        if len(unit.lines) == 1 or self.analysis.intents & {Intent.LIST, Intent.STEPS}:
+            return unit.text()
+        best = max(unit.lines, key=lambda line: self.overlap(f"{unit.lead}\n{line}"))
+        return f"{unit.lead}\n{best}"
+
+    def intent_bonus(self, unit: Unit) -> float:
+        intents = self.analysis.intents
+        text = self.focus(unit)
+        features = _features(text)
+        bonus = 0.0
+        asked = [i for i in _FIXED_INTENTS if i in intents]
+        if any(i in features for i in asked):
+            bonus += 0.3
+        elif asked:
+            bonus -= 0.2  # "how long…?" is not answered by a sentence without a time in it
+        if Intent.AMOUNT in intents and Intent.CONTACT not in intents:
+            # "How much can I…" is answered by what one may do, not by what needs approval
+            # (unless who approves was asked).
+            polarity = _polarity(text)
+            bonus += 0.15 if polarity == "yes" else -0.1 if polarity == "no" else 0.0
+        if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:
+            bonus += 0.3 if unit.ordered else 0.15
+        if Intent.LIST in intents and unit.kind in ("list", "table") and len(unit.lines) > 1:
+            bonus += 0.3
+        if Intent.PERMISSION in intents and Intent.PERMISSION in features:
+            bonus += 0.2
+        if Intent.DEFINITION in intents and Intent.DEFINITION in features:
+            bonus += 0.15
+        return bonus
+
+    def role_bonus(self, unit: Unit, ref: SectionRef) -> float:
+        """The asker's role guide and the line about their role first; another role's guide
+        or line last. With no role in play, a guide written for one role is not the answer
+        to a general question (the vision says what the mantra means; a guide says what it
+        means for one role)."""
+        if not self.role:
+            return -0.15 if ref.role_guide else 0.0
+        if ref.role_guide and not ref.own_role_guide:
+            return -0.3
+        if ref.other_roles_only:
+            return -0.2
+        bonus = 0.2 if ref.own_role_guide else 0.0
+        if unit.kind not in ("list", "table") or len(unit.lines) != 1:
+            return bonus
+        # A row or item labelled with a role ("Store staff: up to ¥5,000") is about it; a
+        # role named further on ("…ask the store manager") is not.
+        label = re.split(r"[:：]", unit.lines[0], maxsplit=1)[0][:40]
+        mine = _mentions(label, ROLE_WORDS.get(self.role, (self.role.replace("-", " "),)))
+        others = any(_mentions(label, words) for r, words in ROLE_WORDS.items() if r != self.role)
+        if mine:
+            bonus += 0.1 if others else 0.3
+        elif others:
+            bonus -= 0.2  # the line is about someone else's role
+        return bonus
+
+    def score(self, unit: Unit, ref: SectionRef) -> Unit:
+        overlap = self.unit_overlap(unit)
+        role = self.role_bonus(unit, ref)
+        short = 0.1 if len(unit.text()) < 15 else 0.0
+        # A heading that names the question ("What you can decide alone") vouches for the
+        # whole section, whose sentences need not repeat its words.
+        heading = 0.3 * self.overlap(ref.section.heading) if ref.section.heading else 0.0
+        # A section leads with its point: its first sentence is a little more likely the
+        # answer (the mantra itself, under "Our mantra").
+        first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
+        kind = -0.15 if ref.story and not self.analysis.wants_examples else 0.0
+        total = (
+            overlap
+            + heading
+            + first
+            + kind
+            + 0.35 * ref.prior
+            + self.intent_bonus(unit)
+            + role
+            - short
+        )
+        return replace(unit, score=total, role_score=role)
+
+
+def compose(refs: list[SectionRef], scorer: Scorer) -> Composition:
+    """The best unit, grown into whole sentences, and a second one if it earns its place."""
+    candidates = [
+        scorer.score(unit, refs[i])
+        for i, ref in enumerate(refs[:_MAX_SECTIONS])
+        for unit in units_of(i, ref, scorer.analysis)
+    ]
+    if not candidates:
+        return Composition(refs=refs)
+    candidates.sort(key=lambda u: (-u.score, u.ref, u.block, u.first))
+    best = candidates[0]
+    chosen = [_grow(best, refs[best.ref].section, scorer)]
+    for unit in candidates[1:]:
+        if unit.score < _SECOND_UNIT_SHARE * best.score or len(chosen) >= _MAX_UNITS:
+            break
+        same_document = refs[unit.ref].hit.chunk.path == refs[best.ref].hit.chunk.path
+        if not same_document and unit.score < _OTHER_DOCUMENT_SHARE * best.score:
+            continue  # another document must be nearly as good to be worth reading too
+        if _adds_something(unit, chosen, scorer):
+            chosen.append(_grow(unit, refs[unit.ref].section, scorer))
+    return Composition(units=chosen, refs=refs)
+
+
+def _adds_something(unit: Unit, chosen: list[Unit], scorer: Scorer) -> bool:
+    if any(u.ref == unit.ref and u.block == unit.block for u in chosen):
+        return False  # the same paragraph or list: one quote of it is enough
+    shown: frozenset[str] = frozenset().union(*(_terms(u.text()) for u in chosen))
+    new_terms = {t for t in scorer.weights if t in _terms(unit.text()) and t not in shown}
+    return bool(new_terms)
+
+
+def _grow(unit: Unit, section: Section, scorer: Scorer) -> Unit:
+    """A sentence grows into its neighbours when it leans on them or they finish it."""
+    if unit.kind not in ("sentences", "quote") or unit.block == _OUTLINE:
+        return unit
+    sentences = section.blocks[unit.block].lines
+    first = last = unit.first
+    if first > 0 and (_LEANS_BACK.match(sentences[first]) or len(sentences[first]) < 25):
+        first -= 1
+    if sentences[last].rstrip().endswith((":", "：")) and last + 1 < len(sentences):
+        last += 1
+    while (
+        last + 1 < len(sentences)
+        and last - first + 1 < _MAX_SENTENCES
+        and _LEANS_BACK.match(sentences[last + 1])
+    ):
+        last += 1
+    # A short next sentence that shares the question's words completes the thought.
+    if (
+        last + 1 < len(sentences)
+        and last - first + 1 < _MAX_SENTENCES
+        and scorer.overlap(sentences[last + 1]) > 0.25
+    ):
+        last += 1
+    return replace(unit, lines=tuple(sentences[first : last + 1]), first=first)
+
+
+def render_unit(unit: Unit, marker: str) -> list[str]:
+    """Plain lines for the answer: whole sentences, or a lead-in and its items as bullets."""
+    if unit.kind in ("sentences", "quote"):
+        text = ""
+        for sentence in unit.lines:
+            text = join_lines(text, plain_inline(sentence))
+        return [f"{text} {marker}"]
+    items = [_bullet(plain_inline(line), unit.ordered, n) for n, line in enumerate(unit.lines)]
+    if len(items) == 1 and not unit.lead:
+        return [f"{plain_inline(unit.lines[0])} {marker}"]
+    if unit.lead:
+        return [f"{plain_inline(unit.lead)} {marker}", *items]
+    return [*items[:-1], f"{items[-1]} {marker}"]
+
+
+def _bullet(line: str, ordered: bool, number: int) -> str:
+    if line.startswith("  "):
+        return f"    ◦ {line.strip()}"
+    return f"{number + 1}. {line}" if ordered else f"• {line}"

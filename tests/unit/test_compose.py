@@ -1,0 +1,135 @@
+"""Composing extractive answers from sections: the unit that answers, whole and readable."""
+
+from __future__ import annotations
+
+from bot.compose import Scorer, SectionRef, compose, render_unit
+from bot.conversation import readings, target_role
+from bot.intent import analyse
+from bot.models import Turn
+from ingest.models import Chunk, Hit
+from ingest.spelling import corrections
+from ingest.structure import Section, parse_blocks
+from ingest.tokenize import tokenize
+
+
+def ref(
+    lines: list[str], *, path: str = "en/guide.md", score: float = 1.0, **kw: object
+) -> SectionRef:
+    chunk = Chunk(id=path, path=path, title="Guide", section="", text="", language="en", position=0)
+    section = Section(heading="Limits", blocks=parse_blocks(lines))
+    return SectionRef(Hit(chunk=chunk, score=score), section, score, **kw)  # type: ignore[arg-type]
+
+
+def scorer(question: str, role: str | None = None) -> Scorer:
+    return Scorer(analyse(question), dict.fromkeys(tokenize(question), 1.0), role)
+
+
+LIMITS = [
+    "Store staff may refund up to ¥5,000 per case without approval.",
+    "This keeps queues short.",
+    "",
+    "**Needs approval:**",
+    "- **Over ¥5,000:** the store manager on duty.",
+    "- **Over ¥50,000:** the CX lead, Aiko Tanaka.",
+]
+
+
+def test_how_much_is_answered_by_the_amount_one_may_give() -> None:
+    composition = compose([ref(LIMITS)], scorer("how much can I refund?", "store-staff"))
+    first = composition.units[0]
+    assert first.kind == "sentences"
+    assert first.lines[0].startswith("Store staff may refund up to ¥5,000")
+
+
+def test_who_approves_gets_the_list_item_with_its_lead_in() -> None:
+    composition = compose([ref(LIMITS)], scorer("who approves refunds over 50,000 yen?"))
+    lines = render_unit(composition.units[0], "[1]")
+    assert lines[0] == "Needs approval: [1]"
+    assert lines[1] == "• Over ¥50,000: the CX lead, Aiko Tanaka."
+    assert not any("**" in line for line in lines)
+
+
+def test_a_sentence_that_leans_back_brings_the_one_before() -> None:
+    section = [
+        "Check every box before sealing it.",
+        "Glass goes in double-walled boxes with dividers.",
+        "This stops breakages in transit.",
+    ]
+    composition = compose([ref(section)], scorer("what stops breakages in transit"))
+    assert composition.units[0].lines == (
+        "Glass goes in double-walled boxes with dividers.",
+        "This stops breakages in transit.",
+    )
+
+
+def test_steps_come_whole_and_numbered() -> None:
+    section = ["When a customer shouts:", "1. Listen.", "2. Acknowledge.", "3. Own the next step."]
+    composition = compose([ref(section)], scorer("what are the steps when a customer shouts"))
+    lines = render_unit(composition.units[0], "[1]")
+    assert lines == [
+        "When a customer shouts: [1]",
+        "1. Listen.",
+        "2. Acknowledge.",
+        "3. Own the next step.",
+    ]
+
+
+def test_the_asker_s_role_row_is_chosen_from_a_table() -> None:
+    table = [
+        "| Role | Limit |",
+        "| --- | --- |",
+        "| Customer-support agents | Refund up to ¥10,000 |",
+        "| Store staff | Refund up to ¥5,000 |",
+        "| Warehouse | Reshipment up to ¥8,000 |",
+    ]
+    composition = compose([ref(table)], scorer("what's my limit?", "warehouse"))
+    assert composition.units[0].lines == ("Warehouse: Reshipment up to ¥8,000",)
+    assert composition.role_specific
+
+
+def test_another_role_s_guide_loses_to_the_asker_s_own() -> None:
+    theirs = ref(["You may refund up to ¥5,000."], path="en/roles/store.md", role_guide=True)
+    mine = ref(
+        ["You may reship up to ¥8,000."],
+        path="en/roles/warehouse.md",
+        score=0.9,
+        role_guide=True,
+        own_role_guide=True,
+    )
+    composition = compose([theirs, mine], scorer("how much can I give", "warehouse"))
+    assert composition.refs[composition.units[0].ref].hit.chunk.path == "en/roles/warehouse.md"
+
+
+def test_a_weak_second_passage_is_not_added() -> None:
+    strong = ref(["Returns are accepted within 30 days of delivery."])
+    weak = ref(["Our stores open at ten."], path="en/other.md", score=0.3)
+    composition = compose([strong, weak], scorer("how many days do customers have to return"))
+    assert len(composition.units) == 1
+
+
+def test_follow_up_is_read_with_the_topic_and_new_question_fresh() -> None:
+    history = [
+        Turn(role="user", text="how much can store staff refund?"),
+        Turn(role="assistant", text="Up to ¥5,000."),
+    ]
+    follow = readings("and for managers?", history)
+    assert follow[0].follow_up and "store staff refund" in follow[0].query
+    assert target_role(follow[0].analysis, None) == "people-manager"
+    new = readings("お客様に怒鳴られたらどうすればいい？", history)
+    assert not new[0].follow_up and new[0].query == "お客様に怒鳴られたらどうすればいい？"
+
+
+def test_the_asker_s_role_applies_to_questions_about_themselves() -> None:
+    assert target_role(analyse("how much can I refund?"), "warehouse") == "warehouse"
+    assert target_role(analyse("what can store staff refund?"), "warehouse") == "store-staff"
+    assert target_role(analyse("what is our mantra?"), "warehouse") is None
+
+
+def test_english_typos_are_mended_against_the_index_vocabulary() -> None:
+    known = {"refund": 5, "custom": 9, "escal": 3, "park": 0}
+    fixes = corrections(
+        "how much can i refnud a custmer, who do i escalaton to", lambda t: known.get(t, 0)
+    )
+    assert fixes == {"refnud": "refund", "custmer": "custom", "escalaton": "escal"}
+    # A real word the knowledge never uses is not turned into another one.
+    assert corrections("is there parking", lambda t: {"part": 4, "mark": 2}.get(t, 0)) == {}

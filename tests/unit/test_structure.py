@@ -1,0 +1,114 @@
+"""Document structure: sentences that stay whole, blocks with their lead-ins, readable tables."""
+
+from __future__ import annotations
+
+from ingest.models import Document, DocumentMeta
+from ingest.structure import (
+    document_sections,
+    parse_blocks,
+    plain_inline,
+    split_sentences,
+    table_row_text,
+)
+
+
+def doc(text: str, title: str = "Guide") -> Document:
+    return Document(
+        path="guide.md",
+        title=title,
+        text=text,
+        meta=DocumentMeta(),
+        language="en",
+        content_hash="h",
+    )
+
+
+def test_a_quoted_sentence_end_stays_inside_its_sentence() -> None:
+    text = (
+        "「毎日を、わが家のように。」とは、箱を開けるときに家族から荷物が届いたような"
+        "気持ちになっていただくことです。全部そろっていて、開けやすい。"
+    )
+    sentences = split_sentences(text)
+    assert len(sentences) == 2
+    assert sentences[0].startswith("「毎日を、わが家のように。」とは、")
+    assert not any(s.startswith(("とは", "は、")) for s in sentences)
+
+
+def test_parentheses_and_abbreviations_do_not_end_sentences() -> None:
+    text = "Call the customer (they asked for it.) Then leave. Mr. Sato agreed. See e.g. page 2."
+    assert split_sentences(text) == [
+        "Call the customer (they asked for it.) Then leave.",
+        "Mr. Sato agreed.",
+        "See e.g. page 2.",
+    ]
+
+
+def test_a_list_keeps_its_lead_in_and_wrapped_items() -> None:
+    blocks = parse_blocks(
+        [
+            "You may refund up to ¥5,000 without approval.",
+            "**Needs approval:**",
+            "- **Over ¥5,000:** the store manager,",
+            "  who can approve on the spot.",
+            "- **Over ¥50,000:** the CX lead.",
+        ]
+    )
+    assert [b.kind for b in blocks] == ["paragraph", "list"]
+    assert blocks[0].lines == ["You may refund up to ¥5,000 without approval."]
+    assert blocks[1].lead == "**Needs approval:**"
+    assert blocks[1].lines[0] == "**Over ¥5,000:** the store manager, who can approve on the spot."
+
+
+def test_japanese_lead_in_and_numbered_steps() -> None:
+    blocks = parse_blocks(["手順は次のとおりです。", "", "1. まず聴く。", "2. 受け止める。"])
+    assert blocks[0].kind == "list" and blocks[0].ordered
+    assert blocks[0].lead == "手順は次のとおりです。"
+    assert blocks[0].lines == ["まず聴く。", "受け止める。"]
+
+
+def test_tables_are_read_as_rows_never_as_a_header() -> None:
+    blocks = parse_blocks(
+        [
+            "| Role | May decide alone |",
+            "| --- | --- |",
+            "| Store staff | Refund up to ¥5,000 |",
+            "| Warehouse | Reshipment up to ¥8,000 |",
+        ]
+    )
+    assert blocks[0].kind == "table"
+    assert blocks[0].rows[0] == ["Role", "May decide alone"]
+    assert "| Store staff | Refund up to ¥5,000 |" in blocks[0].text()  # as indexed
+    three = table_row_text(["Remedy", "What", "When"], ["Refund", "Money back", "Unwanted"])
+    assert three == "Refund: What: Money back; When: Unwanted"
+
+
+def test_hard_wrapped_quotes_and_plain_text_headings() -> None:
+    blocks = parse_blocks(
+        [
+            "> The store manager approved it",
+            "> the same day. Thank you!",
+            "",
+            "Returns",
+            "",
+            "Customers may return an item",
+            "within 30 days.",
+        ]
+    )
+    assert blocks[0].kind == "quote"
+    assert blocks[0].lines == ["The store manager approved it the same day. Thank you!"]
+    assert blocks[1].kind == "heading" and blocks[1].lines == ["Returns"]
+    # A short first line that the next line continues was not a heading.
+    assert blocks[2].kind == "paragraph"
+    assert blocks[2].lines == ["Customers may return an item within 30 days."]
+
+
+def test_sections_follow_headings_without_the_title() -> None:
+    text = "# Guide\n\nIntro.\n\n## Limits\n\nUp to ¥5,000.\n\n### Above\n\nAsk a lead.\n"
+    sections = document_sections(doc(text))
+    assert [s.heading for s in sections] == ["", "Limits", "Limits > Above"]
+
+
+def test_inline_markdown_is_removed_for_display() -> None:
+    assert plain_inline("**Own it** and *care*: see [the guide](https://x.example/g)") == (
+        "Own it and care: see the guide (https://x.example/g)"
+    )
