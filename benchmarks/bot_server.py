@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.answering import AnsweringService, AnswerOptions
+from bot.answering.service import AnsweringService, AnswerOptions
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server

@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.langchain_compare [--quick] [--out benchmarks/results]
 
 Both systems, in the same run, over the same documents and questions, judged by the same code
-(`bot.evaluate`: its dataset loaders, its indexes and its `Tally`):
+(`bot.evaluation.retrieval`: its dataset loaders, its indexes and its `Tally`):
 - ours: `KnowledgeIndex` hybrid search (dense + BM25, fused), built as `cxbot eval` builds it;
 - LangChain: `RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`, an
   in-memory `langchain_chroma.Chroma` with the same embedding model, `similarity_search`.
@@ -30,7 +30,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 
 from benchmarks.machine import describe
-from bot.evaluate import (
+from bot.evaluation.retrieval import (
     Tally,
     distinct_paths,
     golden_index,

@@ -32,7 +32,7 @@ import psutil
 from benchmarks.corpus import Question, chunk_count, documents, questions
 from benchmarks.machine import describe
 from benchmarks.proxy_embedder import ProxyPassageEmbedder
-from bot.answering import AnsweringService
+from bot.answering.service import AnsweringService
 from bot.settings import Settings
 from bot.wiring import build_answering
 from ingest.bundled_e5 import BundledE5Embedder

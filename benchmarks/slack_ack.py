@@ -19,8 +19,8 @@ from typing import Any
 
 from benchmarks.bot_server import running_bot
 from benchmarks.machine import describe
-from bot.answering import AnsweringService
-from bot.models import Answer
+from bot.answering.models import Answer
+from bot.answering.service import AnsweringService
 from tests.scenario.conftest import Harness
 from tests.scenario.fake_slack import BOT_USER, FakeSlack
 

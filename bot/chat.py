@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.panel import Panel
 
-from bot.conversation import keep_topic
-from bot.models import Turn
-from bot.render import answer_text
+from bot.answering.conversation import keep_topic
+from bot.answering.models import Turn
+from bot.answering.render import answer_text
 from bot.settings import Settings
 from ingest.index import KnowledgeIndex
 

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bot import logsafe
-from bot.render import answer_text
+from bot.answering.render import answer_text
 from bot.settings import Settings, explain
 from ingest.index import KnowledgeIndex, SyncBusyError
 from ingest.sync import SyncReport
@@ -199,8 +199,8 @@ def evaluate(
 ) -> None:
     """Retrieval quality: hit@1, hit@k and MRR@10 for dense, BM25 and fused rankings; with
     --answers FILE, answer quality: correct facts and sources, declines, readability."""
-    from bot.evaluate import evaluate_dataset, format_table
-    from bot.evaluate_answers import DatasetError, evaluate_answers_file, format_answers_table
+    from bot.evaluation.answers import DatasetError, evaluate_answers_file, format_answers_table
+    from bot.evaluation.retrieval import evaluate_dataset, format_table
 
     path = answers or dataset
     if path is None or (answers is not None and dataset is not None):

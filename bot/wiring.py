@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.answering import AnsweringService, AnswerOptions
-from bot.llm import ChatModel, LangChainChatModel
+from bot.answering.chat_model import ChatModel, LangChainChatModel
+from bot.answering.service import AnsweringService, AnswerOptions
 from bot.settings import Settings
 from ingest.bundled_e5 import BUNDLED_E5, BundledE5Embedder
 from ingest.embeddings import Embedder, EmbeddingModelError, create_embedder

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
+from bot.answering.prompts import PROMPTS_DIR, load_template
 from bot.kudos.models import TOUCHPOINTS, Kudos
-from bot.prompts import PROMPTS_DIR, load_template
 from bot.slack.mrkdwn import escape, mention, truncate
 
 Block = dict[str, Any]

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.answering import AnsweringService
+from bot.answering.service import AnsweringService
 from bot.kudos.store import KudosStore
 from bot.settings import Settings
 from bot.slack.actions import register_actions

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.answering import StreamFailedError
-from bot.conversation import keep_topic
-from bot.models import Answer, Turn
+from bot.answering.conversation import keep_topic
+from bot.answering.models import Answer, Turn
+from bot.answering.service import StreamFailedError
 from bot.slack.blocks import answer_blocks, answer_text, error_blocks
 from bot.slack.context import ResolvedRole, SlackContext
 from bot.slack.mrkdwn import escape

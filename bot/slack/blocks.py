@@ -12,7 +12,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bot.models import Answer, Source
+from bot.answering.models import Answer, Source
 from bot.slack.mrkdwn import escape, split_text, to_mrkdwn, to_plain, truncate
 
 ACTION_FEEDBACK_UP = "cx_feedback_up"

@@ -9,10 +9,10 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.answering.roles import canonical_role
 from bot.kudos.blocks import win_line
 from bot.kudos.knowledge import sync_knowledge
 from bot.kudos.store import KudosStore
-from bot.roles import canonical_role
 from bot.slack.asking import answer_question
 from bot.slack.blocks import error_blocks, help_blocks
 from bot.slack.context import SlackContext

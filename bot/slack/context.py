@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.answering import AnsweringService
-from bot.roles import canonical_role, role_from_title
+from bot.answering.roles import canonical_role, role_from_title
+from bot.answering.service import AnsweringService
 from bot.settings import Settings
 from bot.store import Store
 from ingest.index import KnowledgeIndex

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
-from bot.answering import AnsweringService, AnswerOptions
+from bot.answering.chat_model import ChatModel
+from bot.answering.service import AnsweringService, AnswerOptions
 from bot.kudos.store import KudosRow
-from bot.llm import ChatModel
 from bot.settings import Settings
 from bot.slack.app import build_app, make_client
 from bot.slack.server import make_http_server

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import AnsweringService
+from bot.answering.service import AnsweringService
 from bot.settings import Settings
 from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import AnsweringService
-from bot.prompts import message
+from bot.answering.prompts import message
+from bot.answering.service import AnsweringService
 from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client

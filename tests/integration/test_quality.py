@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from bot.evaluate import evaluate_dataset
+from bot.evaluation.retrieval import evaluate_dataset
 from bot.settings import Settings
 from tests import servers
 from tests.conftest import ROOT
@@ -85,7 +85,7 @@ def test_a_question_finds_the_answer_written_in_the_other_language(
 def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The held-out answer set (written by someone who never saw the answering code, and
     never used for tuning): do the answers answer?"""
-    from bot.evaluate_answers import evaluate_answers_file
+    from bot.evaluation.answers import evaluate_answers_file
 
     tmp = tmp_path_factory.mktemp("answers")
     return evaluate_answers_file(

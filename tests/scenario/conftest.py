@@ -17,8 +17,8 @@ import pytest
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
-from bot.answering import AnsweringService, AnswerOptions
-from bot.llm import ChatModel
+from bot.answering.chat_model import ChatModel
+from bot.answering.service import AnsweringService, AnswerOptions
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server

@@ -205,7 +205,7 @@ def test_a_broadcast_win_becomes_knowledge(harness: Harness) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(p.startswith("wins/") for p in index.state.files):
         time.sleep(0.1)
-    from bot.answering import AnsweringService
+    from bot.answering.service import AnsweringService
 
     answer = AnsweringService(index=index).answer("examples of great service at delivery")
     assert answer.answered

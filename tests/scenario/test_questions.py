@@ -206,7 +206,7 @@ def test_socket_mode_payload_is_answered(harness: Harness) -> None:
 def test_a_failing_answer_gets_an_apology_and_the_bot_keeps_going(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.answering import AnsweringService
+    from bot.answering.service import AnsweringService
 
     original = AnsweringService.answer
 
@@ -246,7 +246,7 @@ def test_the_bot_starts_even_when_auth_test_fails(harness: Harness) -> None:
 
 
 def _answerer(harness: Harness) -> Any:
-    from bot.answering import AnsweringService
+    from bot.answering.service import AnsweringService
 
     assert harness.index is not None
     return AnsweringService(index=harness.index)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.prompts import render
+from bot.answering.prompts import render
 from ingest.index import KnowledgeIndex
 from tests.scenario.conftest import MANAGER
 from tests.scenario.fake_slack import BOT_USER, Call

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from bot.models import Answer, Source
+from bot.answering.models import Answer, Source
 from bot.slack.blocks import (
     ACTION_ASK_PERSON,
     ACTION_FEEDBACK_DOWN,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.compose import Scorer, SectionRef, compose, render_unit
-from bot.conversation import readings, target_role
-from bot.intent import analyse
-from bot.models import Turn
+from bot.answering.compose import Scorer, SectionRef, compose, render_unit
+from bot.answering.conversation import readings, target_role
+from bot.answering.intent import analyse
+from bot.answering.models import Turn
 from ingest.models import Chunk, Hit
 from ingest.spelling import corrections
 from ingest.structure import Section, parse_blocks

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.evaluate_answers import (
+from bot.answering.models import Answer, Source, Turn
+from bot.evaluation.answers import (
     AnswerCase,
     DatasetError,
     evaluate_answers,
@@ -21,7 +22,6 @@ from bot.evaluate_answers import (
     replay,
     score_case,
 )
-from bot.models import Answer, Source, Turn
 
 ROOT = Path(__file__).resolve().parents[2]
 

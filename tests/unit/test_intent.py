@@ -7,15 +7,9 @@ import time
 
 import pytest
 
-from bot.intent import (
-    Intent,
-    QuestionAnalysis,
-    analyse,
-    limit_yen,
-    passage_features,
-    permission_polarity,
-)
-from bot.roles import DEFAULT_TITLE_WORDS
+from bot.answering.intent import Intent, QuestionAnalysis, analyse
+from bot.answering.passages import limit_yen, passage_features, permission_polarity
+from bot.answering.roles import DEFAULT_TITLE_WORDS
 
 A, D, C, S, L, DEF, P = (
     Intent.AMOUNT,

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.llm import filter_citations
-from bot.prompts import PromptError, message, render
+from bot.answering.chat_model import filter_citations
+from bot.answering.prompts import PromptError, message, render
 from bot.settings import Settings, explain
 
 

@@ -1,6 +1,6 @@
 """From retrieved chunks to an answer that quotes the knowledge: sections in the asker's
-language, the units that answer (`bot.compose`), a yes/no where the source supports one, the
-role it was answered for, and the sources.
+language, the units that answer (`bot.answering.compose`), a yes/no where the source settles
+it, the role it was answered for, and the sources.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from bot.compose import Composition, Scorer, SectionRef, compose, render_unit
-from bot.intent import Intent, QuestionAnalysis, limit_yen, permission_polarity
-from bot.models import Answer, Source
-from bot.prompts import message
-from bot.roles import role_label
+from bot.answering.compose import Composition, Scorer, SectionRef, compose, render_unit
+from bot.answering.intent import Intent, QuestionAnalysis
+from bot.answering.models import Answer, Source
+from bot.answering.passages import limit_yen, permission_polarity
+from bot.answering.prompts import message
+from bot.answering.roles import role_label
 from ingest.models import Hit
 from ingest.state import IndexedFile
 from ingest.structure import Block, Section, plain_inline
 
 if TYPE_CHECKING:
-    from bot.answering import Retrieval
+    from bot.answering.service import Retrieval
 
 _SNIPPET_CHARS = 240
 _LANGUAGE_NAMES = {"en": {"en": "English", "ja": "英語"}, "ja": {"en": "Japanese", "ja": "日本語"}}

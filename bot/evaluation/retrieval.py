@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 
-from bot.answering import AnsweringService
+from bot.answering.service import AnsweringService
 from bot.settings import Settings
 from ingest.embeddings import Embedder, Vectors
 from ingest.index import KnowledgeIndex

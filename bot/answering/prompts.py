@@ -8,7 +8,15 @@ from pathlib import Path
 
 import yaml
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+def _prompts_dir() -> Path:
+    """The `prompts` package's folder: the source tree, or site-packages once installed."""
+    import prompts
+
+    return Path(prompts.__file__).resolve().parent
+
+
+PROMPTS_DIR = _prompts_dir()
 
 
 class PromptError(ValueError):

@@ -15,9 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from bot.conversation import Reading, readings, target_role
-from bot.extractive import Knowledge, Plan, extractive_answer, plan_answer, plan_passages, to_source
-from bot.llm import (
+from bot.answering.chat_model import (
     NOT_FOUND,
     ChatModel,
     CitationStream,
@@ -26,8 +24,17 @@ from bot.llm import (
     drop_unsourced_links,
     filter_citations,
 )
-from bot.models import Answer, Turn
-from bot.prompts import message
+from bot.answering.conversation import Reading, readings, target_role
+from bot.answering.models import Answer, Turn
+from bot.answering.plan import (
+    Knowledge,
+    Plan,
+    extractive_answer,
+    plan_answer,
+    plan_passages,
+    to_source,
+)
+from bot.answering.prompts import message
 from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
 from ingest.models import Hit

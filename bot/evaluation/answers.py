@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from bot.models import Answer, Turn
+from bot.answering.models import Answer, Turn
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -452,7 +452,7 @@ def evaluate_answers_file(
     settings: Settings, path: Path, *, limit: int | None, log: Console
 ) -> dict[str, Any]:
     """The CLI's entry: the app's own index and answering service over the knowledge folder."""
-    from bot.evaluate import golden_index
+    from bot.evaluation.retrieval import golden_index
     from bot.wiring import build_answering, build_chat_model
 
     # Read first: a bad line should fail before minutes of indexing, not after.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.models import Answer, Source
+from bot.answering.models import Answer, Source
 
 
 def source_line(number: int, source: Source, today: dt.date | None = None) -> str:

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
-from bot.models import Turn
-from bot.prompts import render
+from bot.answering.models import Turn
+from bot.answering.prompts import render
 from ingest.models import Hit
 
 NOT_FOUND = "NOT_FOUND"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.intent import Intent, QuestionAnalysis, analyse
-from bot.models import Turn
+from bot.answering.intent import Intent, QuestionAnalysis, analyse
+from bot.answering.models import Turn
 
 #: A question with this many content words or fewer cannot stand alone in a conversation
 #: ("and then?"); "how much can I refund?" (one) can, so the rest is left to confidence.

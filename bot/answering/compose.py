@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.intent import Intent, QuestionAnalysis, passage_features, permission_polarity
-from bot.roles import ROLE_WORDS
+from bot.answering.intent import Intent, QuestionAnalysis
+from bot.answering.passages import passage_features, permission_polarity
+from bot.answering.roles import ROLE_WORDS
 from ingest.models import Hit
 from ingest.structure import Block, Section, join_lines, plain_inline, table_row_text
 from ingest.tokenize import tokenize

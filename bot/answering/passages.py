@@ -1,0 +1,131 @@
+"""Which kinds of fact a passage holds (an amount, a time, a contact, steps…), whether it
+grants or refuses a permission, and the limit it states: how the composer ranks passages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from bot.answering.intent import Intent
+from bot.answering.patterns import (
+    LIMIT_AFTER,
+    LIMIT_BEFORE,
+    PERCENT,
+    STOPWORDS,
+    YEN,
+    normalise,
+    rx,
+    yen_value,
+)
+
+# Passages ---------------------------------------------------------------------------------
+
+_UNIT_COUNT = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty"
+# "Every day" and 「毎日」 are left out: the mantra says them, and it is not a time frame.
+_DURATION_PASSAGE = rx(
+    rf"\b(?:\d{{1,3}}|{_UNIT_COUNT}|forty|sixty|ninety|a|an|a few|several)(?:[\s-]+(?:business"
+    r"|working|calendar))?[\s-]+(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+    r"\b(?:same|next|following) (?:business |working )?day\b|\bsame-day\b|\btoday\b|\btomorrow\b",
+    r"\b(?:immediately|straight away|right away)\b|\bwithin the (?:shift|day|hour)\b",
+    r"\b(?:daily|weekly|monthly|quarterly|yearly|annually)\b|\bevery (?:week|month|quarter"
+    r"|year|shift|morning|\d+)\b|\b(?:once|twice) a\b|\b\d{1,2}:\d{2}\b",
+    r"(?<!\d)\d{1,3}\s*(?:営業日|日|時間|分|週間|週|か月|カ月|ヶ月|ヵ月|年)(?!\d)",
+    # Kanji numerals only before units where they cannot be 「十分」 (enough) or 「一時」.
+    r"[一二三四五六七八九十]+(?:営業日|日|時間|週間|か月)",
+    r"当日|翌日|翌営業日|即日|その日のうちに|今日中|本日中|すぐに|ただちに|直ちに|毎週|毎月",
+    r"毎朝|毎年|週に|月に|年に|シフト中|明日|本日",
+)
+_CONTACT_PASSAGE = rx(
+    r"(?<![\w&#])#[a-z][a-z0-9_-]+|(?<![\w.])@[a-z][\w.-]*",
+    r"\b(?:team lead(?:er)?s?|shift (?:supervisor|lead(?:er)?)s?|supervisors?|cx lead"
+    r"|(?:store|line|duty|people) managers?|on-?call|logistics desk|privacy team|legal team"
+    r"|guide owner|(?:your|the|a) manager)\b|\b(?:escalate|hand) (?:it )?(?:over )?to\b",
+    r"チームリーダー|シフトリーダー|スーパーバイザー|cxリード|責任者|上長|上司|店長|マネージャー",
+    r"担当者|オンコール|物流デスク|窓口|広報|法務|プライバシーチーム|リーダー",
+)
+_NOT_A_NAME = frozenset(
+    """hinode living members moments home awards product safety our at by net promoter annual
+    osaka umeda yokohama minatomirai shibuya role guide service status""".split()
+)
+_PERSON_EN = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+# Kanji surname, space, given name (田中 愛子): Japanese prose has no other spaces inside kanji.
+_PERSON_JA = re.compile(r"[\u4e00-\u9fff]{1,3}[ \u3000][\u4e00-\u9fff]{1,3}")
+_NUMBERED_LINE = re.compile(
+    r"^\s*(?:#+\s*)?(?:[0-9０-９]{1,2}[.)．）]|[①-⑳]|step \d+)", re.M | re.I
+)
+_ITEM_LINE = re.compile(r"^\s*(?:[-*+]\s|[•・]|[0-9０-９]{1,2}[.)．）]|[①-⑳])\s*\S", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^\s*\|(?!\s*:?-)", re.MULTILINE)
+_FIRST_THEN = rx(r"\bfirst\b.{0,200}?\bthen\b", r"まず.{0,200}?(?:次に|それから|その後|そのあと)")
+_DEFINITION_PASSAGE = rx(
+    r"\bmeans\b|\bis when\b|\brefers to\b|\bstands for\b|\bis defined as\b|\bcounts as\b",
+    r"(?<![こひ])とは(?!いえ|限ら|言え|思)|という意味|を意味|のことです|のことを指|を指します",
+)
+_PERMISSION_NO = rx(
+    r"\b(?:don't|do not|never|must not|mustn't|may not|cannot|can't|can not)\b(?!\s+(?:need|have)"
+    r"\s+to\b)",
+    r"\b(?:not|isn't|aren't) (?:allowed|permitted|returnable)\b",
+    r"\b(?:needs?|requires?) (?:an? )?(?:approval|sign-?off|permission)\b",
+    r"できません|できない(?!か)|しません|行いません|(?:ては|では)(?:いけ|なり)ません|てはいけない",
+    r"ないでください|禁止|(?:承認|許可)(?:が|を得る)必要|要承認|ことはありません",
+)
+_PERMISSION_YES = rx(
+    r"\bmay\b(?!\s+(?:not|need|have|be|take|want|also|ask|help)\b)",
+    r"\bcan\b[^.;\n]{0,60}\b(?:without|on the spot|yourself|on your own|themselves)\b",
+    r"\b(?:are|is|be) (?:always )?(?:allowed|permitted|authori[sz]ed|free) to\b",
+    r"\bis always allowed\b",
+    r"\bcan (?:authori[sz]e|approve|decide)\b",
+    r"(?:て|で)(?:も)?(?:かまいません|構いません|かまわない|構わない|よい|良い)(?!か)|できます(?!か)",
+    r"承認なしで|承認を得ずに|承認も得ずに|許可なく|自分の判断で|認められて|許可されて",
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+
+
+def _names_a_person(text: str) -> bool:
+    for match in _PERSON_EN.finditer(text):
+        words = {match[1].casefold(), match[2].casefold()}
+        if not words & (_NOT_A_NAME | STOPWORDS):
+            return True
+    return _PERSON_JA.search(text) is not None
+
+
+def passage_features(text: str) -> frozenset[Intent]:
+    """Which kinds of fact a passage holds, for ranking it against a question's intents."""
+    plain = unicodedata.normalize("NFKC", text.replace("*", ""))
+    folded = normalise(text.replace("*", ""), keep_lines=True)
+    items = len(_ITEM_LINE.findall(text)) + max(len(_TABLE_ROW.findall(text)) - 1, 0)
+    checks = {
+        Intent.AMOUNT: bool(YEN.search(folded) or PERCENT.search(folded)),
+        Intent.DURATION: bool(_DURATION_PASSAGE.search(folded)),
+        Intent.CONTACT: bool(_CONTACT_PASSAGE.search(folded)) or _names_a_person(plain),
+        Intent.STEPS: bool(_NUMBERED_LINE.search(text) or _FIRST_THEN.search(folded)),
+        Intent.LIST: items >= 2,
+        Intent.DEFINITION: bool(_DEFINITION_PASSAGE.search(folded)),
+        Intent.PERMISSION: permission_polarity(text) is not None,
+    }
+    return frozenset(intent for intent, present in checks.items() if present)
+
+
+def permission_polarity(text: str) -> Literal["yes", "no"] | None:
+    """Whether a passage grants or refuses the permission it talks about.
+
+    The first sentence that speaks of permission decides (passages lead with their rule);
+    within it a refusal wins, so "don't refund without approval" is a no.
+    """
+    for sentence in _SENTENCE_END.split(normalise(text.replace("*", ""), keep_lines=True)):
+        if _PERMISSION_NO.search(sentence):
+            return "no"
+        if _PERMISSION_YES.search(sentence):
+            return "yes"
+    return None
+
+
+def limit_yen(text: str) -> int | None:
+    """The first yen limit a passage states ("up to ¥8,000", 「5,000円までの返金」)."""
+    folded = normalise(text.replace("*", ""))
+    for match in YEN.finditer(folded):
+        if LIMIT_BEFORE.search(folded, 0, match.start()) or LIMIT_AFTER.match(
+            folded[match.end() :]
+        ):
+            return yen_value(match)
+    return None

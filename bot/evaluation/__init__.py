@@ -1,0 +1,1 @@
+"""Measuring retrieval (`cxbot eval`) and answers (`cxbot eval --answers`)."""
