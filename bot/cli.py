@@ -199,7 +199,8 @@ def evaluate(
 ) -> None:
     """Retrieval quality: hit@1, hit@k and MRR@10 for dense, BM25 and fused rankings; with
     --answers FILE, answer quality: correct facts and sources, declines, readability."""
-    from bot.evaluation.answers import DatasetError, evaluate_answers_file, format_answers_table
+    from bot.evaluation.answers import DatasetError
+    from bot.evaluation.report import evaluate_answers_file, format_answers_table
     from bot.evaluation.retrieval import evaluate_dataset, format_table
 
     path = answers or dataset

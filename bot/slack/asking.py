@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.answering.conversation import keep_topic
 from bot.answering.models import Answer, Turn
-from bot.answering.service import StreamFailedError
+from bot.answering.stream import StreamFailedError
 from bot.slack.blocks import answer_blocks, answer_text, error_blocks
 from bot.slack.context import ResolvedRole, SlackContext
 from bot.slack.mrkdwn import escape

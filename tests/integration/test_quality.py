@@ -85,7 +85,7 @@ def test_a_question_finds_the_answer_written_in_the_other_language(
 def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The held-out answer set (written by someone who never saw the answering code, and
     never used for tuning): do the answers answer?"""
-    from bot.evaluation.answers import evaluate_answers_file
+    from bot.evaluation.report import evaluate_answers_file
 
     tmp = tmp_path_factory.mktemp("answers")
     return evaluate_answers_file(

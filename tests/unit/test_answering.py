@@ -172,7 +172,7 @@ def test_streamed_not_found_shows_nothing(index: KnowledgeIndex) -> None:
 
 
 def test_stream_failing_before_any_text_says_so(index: KnowledgeIndex) -> None:
-    from bot.answering.service import StreamFailedError
+    from bot.answering.stream import StreamFailedError
 
     chat = FakeStreamingChat()
     chat.pieces.append(RuntimeError("provider down"))

@@ -13,15 +13,14 @@ from bot.answering.models import Answer, Source, Turn
 from bot.evaluation.answers import (
     AnswerCase,
     DatasetError,
-    evaluate_answers,
     fact_present,
-    format_answers_table,
     has_fragment,
     has_residue,
     read_cases,
     replay,
     score_case,
 )
+from bot.evaluation.report import evaluate_answers, format_answers_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
