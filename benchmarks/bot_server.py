@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.answering.service import AnsweringService, AnswerOptions
 from bot.settings import Settings
 from bot.slack.app import build_app
@@ -41,8 +43,8 @@ def running_bot(
     fake = FakeSlack().start()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret=SECRET,
+        slack_bot_token=SecretStr("xoxb-bench"),
+        slack_signing_secret=SecretStr(SECRET),
         slack_api_url=fake.url,
         knowledge_dir=ROOT / "knowledge",
         data_dir=tmp,

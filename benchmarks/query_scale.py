@@ -227,7 +227,7 @@ def markdown(result: dict[str, Any]) -> str:
         "# Query latency and memory at scale",
         "",
         f"{result['questions']} questions (half English, half Japanese) x {result['repeats']} "
-        f"repeats per size, after a warm-up query; torch threads: {result['torch_threads']}. "
+        f"repeats per size, after a warm-up query; embedding threads: {result['torch_threads']}. "
         "Retrieval: `KnowledgeIndex.search` (embed, dense + BM25, fuse). "
         "Answer: `AnsweringService.answer` with no chat model "
         "(extractive). RSS: the whole process after loading. Build: the sync that grew the "

@@ -11,6 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from ingest.audience import key as audience_key
+from ingest.audience import parse as parse_audience
 from ingest.models import Chunk, Document
 from ingest.structure import (
     LIST_ITEM,
@@ -22,7 +24,7 @@ from ingest.structure import (
 )
 
 #: Bump when chunking changes, so every chunk id changes and the index re-embeds.
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
@@ -108,6 +110,7 @@ def chunk_document(
 ) -> list[Chunk]:
     """`sections`: the document's sections when the caller already has them."""
     opts = options or ChunkingOptions()
+    audience = audience_key(parse_audience(doc.meta.audience))
     chunks: list[Chunk] = []
     for index, section in enumerate(sections or document_sections(doc)):
         units = _units(section.blocks)
@@ -122,6 +125,7 @@ def chunk_document(
                     title=doc.title,
                     section=section.heading,
                     section_index=index,
+                    audience=audience,
                     text=text,
                     language=doc.language,
                     position=position,

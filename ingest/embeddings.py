@@ -169,7 +169,8 @@ class SentenceTransformerEmbedder:
         try:
             from transformers.utils import logging as hf_logging
 
-            hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI or logs
+            # No "Loading weights" bar in the CLI or logs.
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
             pass
         if self._threads:

@@ -15,6 +15,7 @@ from pathlib import Path
 from chromadb.api import ClientAPI
 from pydantic import BaseModel
 
+from ingest.audience import Audience
 from ingest.chunking import CHUNKER_VERSION, ChunkingOptions
 from ingest.embeddings import Embedder
 from ingest.glossary import Glossary
@@ -187,9 +188,15 @@ class KnowledgeIndex:
         return self.searcher().state
 
     def search(
-        self, query: str, *, k: int = 5, role: str | None = None, mode: Mode = "hybrid"
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        role: str | None = None,
+        mode: Mode = "hybrid",
+        audience: Audience = None,
     ) -> list[Hit]:
-        return self.searcher().search(query, k=k, role=role, mode=mode)
+        return self.searcher().search(query, k=k, role=role, mode=mode, audience=audience)
 
     def status(self, today: dt.date | None = None) -> IndexStatus:
         state = self.state

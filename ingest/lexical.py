@@ -43,10 +43,12 @@ class LexicalScores:
         self._positions = positions
         self._scores = scores
 
-    def top(self, k: int) -> list[tuple[str, float]]:
+    def top(self, k: int, allowed: npt.NDArray[np.bool_] | None = None) -> list[tuple[str, float]]:
+        """The k best chunks; `allowed`: a mask over slots (`LexicalIndex.mask`), applied
+        before choosing, so chunks a reader may not see never take a place."""
         if k <= 0:
             return []
-        scores = self._scores
+        scores = self._scores if allowed is None else np.where(allowed, self._scores, 0.0)
         matched = np.flatnonzero(scores > 0)  # removed slots and non-matches score exactly 0
         if matched.size > k:
             matched = matched[np.argpartition(-scores[matched], k - 1)[:k]]
@@ -124,6 +126,13 @@ class LexicalIndex:
             idf = math.log(1 + (n - docs.size + 0.5) / (docs.size + 0.5))
             out[docs] += idf * tf / (self._norm[docs] + tf)
         return LexicalScores(self._slot_ids, self._positions, out)
+
+    def mask(self, chunk_ids: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """A mask over this index's slots that is true for the given chunks."""
+        allowed = np.zeros(len(self._slot_ids), dtype=bool)
+        slots = [self._positions[c] for c in chunk_ids if c in self._positions]
+        allowed[slots] = True
+        return allowed
 
     def contains_terms(self, chunk_id: str, terms: Iterable[str]) -> set[str]:
         """Which of `terms` the chunk contains (without rebuilding the chunk's term set)."""

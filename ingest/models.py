@@ -34,6 +34,8 @@ class DocumentMeta(BaseModel):
     # The path (relative to the knowledge folder) of the document this one translates; EN/JA
     # pairs are otherwise the same path under en/ and ja/.
     translation_of: str | None = None
+    # Who may read it: role names, `managers`, `leads`, Slack user group IDs; empty = all staff.
+    audience: list[str] = Field(default_factory=list)
 
 
 class Document(BaseModel):
@@ -55,6 +57,7 @@ class Chunk(BaseModel):
     title: str
     section: str  # heading path, e.g. "Refunds > Limits"; "" for the top of a document
     section_index: int = 0  # which of the document's sections (`ingest.structure`)
+    audience: str = ""  # the document's audience key (`ingest.audience`); "" = all staff
     text: str
     language: str
     position: int  # order within the document

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
+from ingest.audience import Audience, visible
 from ingest.embeddings import Embedder
 from ingest.glossary import Glossary
 from ingest.language import detect_language
@@ -106,6 +108,13 @@ def translation_pairs(state: IndexState) -> dict[tuple[str, str], str]:
     return pairs
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    candidates: list[str]
+    dense: dict[str, float]  # cosine similarity per candidate (when the dense side ran)
+    lexical: dict[str, float]  # raw BM25 per candidate
+
+
 class HybridSearcher:
     def __init__(
         self,
@@ -126,6 +135,8 @@ class HybridSearcher:
         self.trusts_language = trusts_language
         self.options = options or FusionOptions()
         self.translations = translation_pairs(state)
+        self._audience_keys = frozenset(item.chunk.audience for item in state.chunks.values())
+        self._masks: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
 
     def dense_weight(self, language: str) -> float:
         opts = self.options
@@ -170,37 +181,27 @@ class HybridSearcher:
         role: str | None = None,
         mode: Mode = "hybrid",
         language: str | None = None,
+        audience: Audience = None,
     ) -> list[Hit]:
+        """`audience`: the tokens the reader holds (`ingest.audience`); None sees everything.
+        Documents outside it are filtered out on both sides before anything is ranked."""
         if not self.state.chunks or not query.strip():
             return []
         lang = language or detect_language(query)
         terms = self.query_terms(query)
-        n = self.options.candidates
         dense_weight = {"dense": 1.0, "lexical": 0.0}.get(mode, self.dense_weight(lang))
+        allowed = self.allowed_keys(audience)
+        evidence = self._gather(query, terms, dense_weight, allowed)
         live = self.state.chunks
-
-        dense: dict[str, float] = {}
-        if dense_weight > 0:
-            query_vector = self.embedder.embed_queries([query])[0]
-            # Over-fetch a little: vectors of a sync in progress may not be live yet.
-            dense = {cid: s for cid, s in self.vectors.query(query_vector, n + 10) if cid in live}
-        query_terms = self.glossary.expand(terms) if self.glossary else terms
-        all_lexical = self.lexical.scores(query_terms)
-        lexical_scores: dict[str, float] = {}
-        if dense_weight < 1:
-            lexical_scores = dict(all_lexical.top(n))
-
-        candidates = list(dict.fromkeys([*dense, *lexical_scores]))[: 2 * n]
-        if dense_weight > 0 and dense_weight < 1:
-            self._fill_dense(candidates, dense, query_vector)
-            for cid in candidates:
-                lexical_scores.setdefault(cid, all_lexical.get(cid))
-        d_norm = _minmax({c: dense.get(c, 0.0) for c in candidates}) if dense else {}
+        candidates = evidence.candidates
+        d_norm = _minmax({c: evidence.dense.get(c, 0.0) for c in candidates})
         # Lexical evidence only from passages in the question's language (module docstring).
         same = {c for c in candidates if live[c].chunk.language in (lang, "")}
-        if mode == "lexical" or not dense:
+        if mode == "lexical" or not evidence.dense:
             same = set(candidates)
-        l_norm = _minmax({c: lexical_scores.get(c, 0.0) if c in same else 0.0 for c in candidates})
+        l_norm = _minmax(
+            {c: evidence.lexical.get(c, 0.0) if c in same else 0.0 for c in candidates}
+        )
         share = self.coverage(terms)
         coverage = {c: share(live[c].terms) for c in candidates}
         wanted_role = normalize_role(role)
@@ -219,12 +220,51 @@ class HybridSearcher:
             Hit(
                 chunk=live[cid].chunk,
                 score=score,
-                dense=dense.get(cid),
-                lexical=lexical_scores.get(cid, all_lexical.get(cid)),
+                dense=evidence.dense.get(cid),
+                lexical=evidence.lexical.get(cid, 0.0),
                 coverage=coverage[cid],
             )
             for score, cid in fused[:k]
         ]
+
+    def allowed_keys(self, audience: Audience) -> frozenset[str] | None:
+        """The audience keys a reader may see, or None when that is all of them."""
+        if audience is None:
+            return None
+        keys = frozenset(k for k in self._audience_keys if visible(k, audience))
+        return None if keys == self._audience_keys else keys
+
+    def _mask(self, keys: frozenset[str]) -> npt.NDArray[np.bool_]:
+        mask = self._masks.get(keys)
+        if mask is None:
+            ids = (cid for cid, item in self.state.chunks.items() if item.chunk.audience in keys)
+            mask = self._masks[keys] = self.lexical.mask(ids)
+        return mask
+
+    def _gather(
+        self, query: str, terms: list[str], dense_weight: float, allowed: frozenset[str] | None
+    ) -> _Evidence:
+        """Candidates from both sides, each scored exactly on both (a candidate one side
+        missed is looked up, not counted as zero), from the documents the reader may see."""
+        n = self.options.candidates
+        live = self.state.chunks
+        dense: dict[str, float] = {}
+        query_vector = None
+        keys = sorted(allowed) if allowed is not None else None
+        if dense_weight > 0 and (keys is None or keys):
+            query_vector = self.embedder.embed_queries([query])[0]
+            # Over-fetch a little: vectors of a sync in progress may not be live yet.
+            found = self.vectors.query(query_vector, n + 10, audiences=keys)
+            dense = {cid: s for cid, s in found if cid in live}
+        all_lexical = self.lexical.scores(self.glossary.expand(terms) if self.glossary else terms)
+        mask = self._mask(allowed) if allowed is not None else None
+        lexical = dict(all_lexical.top(n, mask)) if dense_weight < 1 else {}
+        candidates = list(dict.fromkeys([*dense, *lexical]))[: 2 * n]
+        if query_vector is not None and dense_weight < 1:
+            self._fill_dense(candidates, dense, query_vector)
+        for cid in candidates:
+            lexical.setdefault(cid, all_lexical.get(cid))
+        return _Evidence(candidates, dense, lexical)
 
     def _fill_dense(
         self, candidates: list[str], dense: dict[str, float], query_vector: np.ndarray

@@ -38,6 +38,7 @@ class IndexedFile(BaseModel):
     updated: dt.date | None = None
     review_by: dt.date | None = None
     translation_of: str | None = None
+    audience: str = ""  # audience key (`ingest.audience`); "" = all staff
 
 
 class FileSections(BaseModel):

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, Field
 
+from ingest.audience import key as audience_key
+from ingest.audience import parse as parse_audience
 from ingest.chunking import CHUNKER_VERSION, ChunkingOptions, chunk_document, embedding_text
 from ingest.embeddings import Embedder
 from ingest.models import Chunk, Document, LoadProblem
@@ -55,6 +57,7 @@ def _metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
         "position": chunk.position,
         "doc_type": chunk.doc_type,
         "roles": ",".join(chunk.roles),
+        "audience": chunk.audience,
     }
 
 
@@ -70,6 +73,7 @@ def _indexed_file(doc: Document, chunk_ids: list[str]) -> IndexedFile:
         updated=doc.meta.updated,
         review_by=doc.meta.review_by,
         translation_of=doc.meta.translation_of,
+        audience=audience_key(parse_audience(doc.meta.audience)),
     )
 
 
@@ -99,6 +103,28 @@ def plan_and_apply(
         chunker_version=CHUNKER_VERSION,
         problems=list(problems),
     )
+    pending = _plan(old, new, documents, report, chunking=chunking, keep_paths=keep_paths)
+    _embed_pending(pending, new, report, vectors=vectors, embedder=embedder, progress=progress)
+    report.chunks_total = len(new.chunks)
+    stale = set(old.chunks) - set(new.chunks)
+    if cleanup_orphans:
+        stale |= vectors.all_ids() - set(new.chunks)
+    new.synced_at = dt.datetime.now(dt.UTC) if report.changed_anything else old.synced_at
+    new.synced_at = new.synced_at or dt.datetime.now(dt.UTC)
+    report.seconds = time.perf_counter() - started
+    return new, report, stale
+
+
+def _plan(
+    old: IndexState,
+    new: IndexState,
+    documents: Sequence[Document],
+    report: SyncReport,
+    *,
+    chunking: ChunkingOptions | None,
+    keep_paths: frozenset[str],
+) -> list[Chunk]:
+    """Fill `new` with what stays and return the chunks that need embedding."""
     retokenize = old.tokenizer_version != TOKENIZER_VERSION
     # A new chunker (new structure, new chunk ids) re-chunks every file, changed or not.
     rechunk = old.chunker_version != CHUNKER_VERSION
@@ -109,9 +135,7 @@ def plan_and_apply(
         previous = old.files.get(doc.path)
         if previous is not None and previous.content_hash == doc.content_hash and not rechunk:
             report.unchanged += 1
-            new.files[doc.path] = previous
-            _keep_chunks(previous.chunk_ids, old, new, retokenize)
-            new.sections[doc.path] = old.sections.get(doc.path, [])
+            _keep_file(previous, old, new, retokenize)
             continue
         (report.changed if previous is not None else report.added).append(doc.path)
         sections = document_sections(doc)
@@ -123,21 +147,16 @@ def plan_and_apply(
         if path in seen:
             continue
         if path in keep_paths:
-            new.files[path] = previous
-            _keep_chunks(previous.chunk_ids, old, new, retokenize)
-            new.sections[path] = old.sections.get(path, [])
+            _keep_file(previous, old, new, retokenize)
         else:
             report.deleted.append(path)
+    return pending
 
-    _embed_pending(pending, new, report, vectors=vectors, embedder=embedder, progress=progress)
-    report.chunks_total = len(new.chunks)
-    stale = set(old.chunks) - set(new.chunks)
-    if cleanup_orphans:
-        stale |= vectors.all_ids() - set(new.chunks)
-    new.synced_at = dt.datetime.now(dt.UTC) if report.changed_anything else old.synced_at
-    new.synced_at = new.synced_at or dt.datetime.now(dt.UTC)
-    report.seconds = time.perf_counter() - started
-    return new, report, stale
+
+def _keep_file(previous: IndexedFile, old: IndexState, new: IndexState, retokenize: bool) -> None:
+    new.files[previous.path] = previous
+    _keep_chunks(previous.chunk_ids, old, new, retokenize)
+    new.sections[previous.path] = old.sections.get(previous.path, [])
 
 
 def _keep_chunks(ids: list[str], old: IndexState, new: IndexState, retokenize: bool) -> None:

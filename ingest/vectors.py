@@ -184,12 +184,17 @@ class VectorStore:
         for start in range(0, len(batch), _BATCH):
             self._collection.delete(ids=batch[start : start + _BATCH])
 
-    def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
-        """Nearest chunks with cosine similarity (1 - cosine distance)."""
+    def query(
+        self, vector: Vectors, k: int, *, audiences: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks with cosine similarity (1 - cosine distance). `audiences`: only
+        chunks with one of these audience keys (filtered before the nearest are chosen)."""
         # No count() first: it is a round trip of its own, and Chroma returns what it has.
+        where = None if audiences is None else {"audience": {"$in": list(audiences)}}
         result = self._collection.query(
             query_embeddings=vector.reshape(1, -1),
             n_results=k,
+            where=where,
             include=["distances"],
         )
         ids = result["ids"][0]

@@ -17,6 +17,7 @@ from bot.answering.models import Answer, Source
 from bot.answering.passages import limit_yen, permission_polarity
 from bot.answering.prompts import message
 from bot.answering.roles import role_label
+from ingest.audience import Audience, visible
 from ingest.models import Hit
 from ingest.state import IndexedFile
 from ingest.structure import Block, Section, plain_inline
@@ -72,7 +73,11 @@ def to_source(hit: Hit, snippet: str | None = None) -> Source:
 
 
 def section_refs(
-    index: Knowledge, hits: Sequence[Hit], language: str, role: str | None
+    index: Knowledge,
+    hits: Sequence[Hit],
+    language: str,
+    role: str | None,
+    audience: Audience = None,
 ) -> tuple[list[SectionRef], str | None]:
     """The retrieved sections, best first, in the question's language: a section found in
     the other language is read from its translation when there is one. Returns the sections
@@ -82,7 +87,7 @@ def section_refs(
     seen: set[tuple[str, int]] = set()
     top = max((h.score for h in hits), default=0.0) or 1.0
     for hit in hits:
-        hit = _in_language(index, hit, language)
+        hit = _in_language(index, hit, language, audience)
         key = (hit.chunk.path, hit.chunk.section_index)
         sections = index.sections(hit.chunk.path)
         if key in seen or not 0 <= key[1] < len(sections):
@@ -127,8 +132,9 @@ def outline_block(sections: Sequence[Section], index: int) -> Block | None:
     return Block(kind="list", lines=items, lead=parent.rpartition(" > ")[2], ordered=True)
 
 
-def _in_language(index: Knowledge, hit: Hit, language: str) -> Hit:
-    """The same section of the document's translation, when it has one in `language`."""
+def _in_language(index: Knowledge, hit: Hit, language: str, audience: Audience) -> Hit:
+    """The same section of the document's translation, when it has one in `language` that the
+    asker may read (a translation can have an audience of its own)."""
     chunk = hit.chunk
     if chunk.language == language:
         return hit
@@ -136,6 +142,8 @@ def _in_language(index: Knowledge, hit: Hit, language: str) -> Hit:
     sections = index.sections(path) if path else []
     info = index.file(path) if path else None
     if path is None or info is None or not 0 <= chunk.section_index < len(sections):
+        return hit
+    if not visible(info.audience, audience):
         return hit
     section = sections[chunk.section_index]
     translated = chunk.model_copy(
@@ -147,6 +155,7 @@ def _in_language(index: Knowledge, hit: Hit, language: str) -> Hit:
             "owner": info.owner,
             "updated": info.updated,
             "review_by": info.review_by,
+            "audience": info.audience,
             "text": "\n".join(b.text() for b in section.blocks),
         }
     )
@@ -154,7 +163,7 @@ def _in_language(index: Knowledge, hit: Hit, language: str) -> Hit:
 
 
 def plan_answer(index: Knowledge, question: str, found: Retrieval, language: str) -> Plan | None:
-    refs, other_language = section_refs(index, found.hits, language, found.role)
+    refs, other_language = section_refs(index, found.hits, language, found.role, found.audience)
     if not refs:
         return None
     analysis = found.reading.analysis

@@ -34,6 +34,7 @@ from bot.answering.plan import (
 )
 from bot.answering.prompts import message
 from bot.answering.stream import AnswerStream
+from ingest.audience import Audience
 from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
 from ingest.models import Hit
@@ -58,7 +59,13 @@ class Retriever(Knowledge, Protocol):
     embedder: Embedder
 
     def search(
-        self, query: str, *, k: int = 5, role: str | None = None, mode: Mode = "hybrid"
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        role: str | None = None,
+        mode: Mode = "hybrid",
+        audience: Audience = None,
     ) -> list[Hit]: ...
 
     def trusts_language(self, language: str) -> bool: ...
@@ -108,6 +115,7 @@ class Retrieval:
     confidence: float
     degraded: bool
     role: str | None
+    audience: Audience = None  # what the asker may read (`ingest.audience`); None: everything
 
 
 class AnsweringService:
@@ -138,9 +146,11 @@ class AnsweringService:
         role: str | None = None,
         history: Sequence[Turn] = (),
         use_chat: bool = True,
+        audience: Audience = None,
     ) -> Answer:
         """`use_chat=False` answers extractively even when a chat model is configured (after a
-        failed stream, so the asker does not wait for the model twice)."""
+        failed stream, so the asker does not wait for the model twice). `audience`: the tokens
+        the asker holds; documents outside it are never searched (None: no restriction)."""
         question = question.strip()
         language = detect_language(question) if question else "en"
         if not question:
@@ -151,7 +161,7 @@ class AnsweringService:
                 mode="not_found",
                 role=role,
             )
-        found = self.find(question, language, role, history)
+        found = self.find(question, language, role, history, audience)
         note = message("note_lexical_only", language) if found.degraded else None
         plan = self._compose(question, found, language)
         if plan is None:
@@ -174,7 +184,12 @@ class AnsweringService:
         return isinstance(self.chat, StreamingChatModel)
 
     def stream(
-        self, question: str, *, role: str | None = None, history: Sequence[Turn] = ()
+        self,
+        question: str,
+        *,
+        role: str | None = None,
+        history: Sequence[Turn] = (),
+        audience: Audience = None,
     ) -> AnswerStream | None:
         """A grounded answer to show while it is written, or None when there is nothing to
         stream (no streaming chat model, or retrieval not confident: use `answer()`)."""
@@ -182,7 +197,7 @@ class AnsweringService:
         if not question or not self.can_stream:
             return None
         language = detect_language(question)
-        found = self.find(question, language, role, history)
+        found = self.find(question, language, role, history, audience)
         plan = self._compose(question, found, language)
         if plan is None:
             return None
@@ -201,19 +216,24 @@ class AnsweringService:
         )
 
     def find(
-        self, question: str, language: str, role: str | None, history: Sequence[Turn]
+        self,
+        question: str,
+        language: str,
+        role: str | None,
+        history: Sequence[Turn],
+        audience: Audience = None,
     ) -> Retrieval:
         """Search the question as a follow-up (with the conversation's topic) or as a new
         question. A self-contained question answered confidently is kept as it is; one that
         leans on the conversation (cue words, or too short to stand alone) is read with its
         topic whenever either reading finds an answer; otherwise the more confident wins."""
         options = readings(question, history)
-        first = self._search(options[0], language, role)
+        first = self._search(options[0], language, role, audience)
         if len(options) == 1:
             return first
         if options[0].self_contained and first.confidence >= _SURE_ENOUGH:
             return first
-        other = self._search(options[1], language, role)
+        other = self._search(options[1], language, role, audience)
         contextual, fresh = (first, other) if first.reading.follow_up else (other, first)
         sure = self.options.min_confidence
         if options[0].follow_up and max(contextual.confidence, fresh.confidence) >= sure:
@@ -225,22 +245,26 @@ class AnsweringService:
         # The likelier reading keeps a small edge, so a tie does not flip the topic.
         return other if other.confidence > first.confidence + _READING_EDGE else first
 
-    def _search(self, reading: Reading, language: str, asker_role: str | None) -> Retrieval:
+    def _search(
+        self, reading: Reading, language: str, asker_role: str | None, audience: Audience
+    ) -> Retrieval:
         role = target_role(reading.analysis, asker_role)
         degraded = False
         k = max(self.options.top_k, _SECTIONS_SEARCHED)
         with _COMPUTE:
             try:
-                hits = self.index.search(reading.query, k=k, role=role)
+                hits = self.index.search(reading.query, k=k, role=role, audience=audience)
             except Exception:
                 # The vector store (a Chroma server) is down: words alone still find most
                 # answers, which beats an apology. If this fails too, the caller apologises.
                 log.warning("Hybrid search failed; answering from lexical search", exc_info=True)
-                hits = self.index.search(reading.query, k=k, role=role, mode="lexical")
+                hits = self.index.search(
+                    reading.query, k=k, role=role, mode="lexical", audience=audience
+                )
                 degraded = True
         trusted = self.index.trusts_language(language) and not degraded
         sure = confidence(hits, dense_trusted=trusted, options=self.options)
-        return Retrieval(reading, hits, sure, degraded, role)
+        return Retrieval(reading, hits, sure, degraded, role, audience)
 
     def _compose(self, question: str, found: Retrieval, language: str) -> Plan | None:
         """What the answer will quote, or None when the knowledge does not answer."""

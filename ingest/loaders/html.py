@@ -141,8 +141,7 @@ class _Writer:
             self.blocks.append((kind, text))
 
     def walk(self, node: Tag, depth: int) -> None:
-        from bs4 import NavigableString, Tag
-        from bs4.element import PreformattedString
+        from bs4.element import NavigableString, PreformattedString, Tag
 
         for child in node.children:
             if isinstance(child, PreformattedString):  # comments, CDATA, doctype

@@ -32,9 +32,8 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed", self.peek_event().start_mark
-            )
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
 
 
@@ -188,6 +187,7 @@ _CHECKS: dict[str, Callable[[str, object], object]] = {
     "type": _doc_type,
     "roles": _names,
     "tags": _names,
+    "audience": _names,
     "updated": _date,
     "review_by": _date,
 }

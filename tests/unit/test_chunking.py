@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from ingest.chunking import ChunkingOptions, chunk_document, estimate_tokens, split_sentences
+from ingest.chunking import ChunkingOptions, chunk_document, estimate_tokens
 from ingest.models import Document, DocumentMeta
+from ingest.structure import split_sentences
 
 
 def doc(text: str, title: str = "Guide", language: str = "en") -> Document:

@@ -188,3 +188,31 @@ def test_a_changed_model_re_embeds_everything_and_says_so(
     assert report.chunks_embedded == report.chunks_total == other.passages > 0
     assert second.state.embedding_model == "another-model"
     assert second.sync_folder(knowledge).replaced_models == []  # said once, on the switch
+
+
+MANAGERS_ONLY = """---
+title: Approval limits for managers
+type: policy
+audience: [managers]
+---
+# Approval limits for managers
+
+## Refund approvals
+Team leads approve refunds up to ¥50,000; the escalation phone number is 03-1234-5678.
+"""
+
+
+def test_restricted_documents_never_reach_readers_outside_their_audience(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    write(knowledge / "en" / "managers.md", MANAGERS_ONLY)
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    question = "who approves refunds up to 50,000 yen and what is the escalation phone number"
+    assert "en/managers.md" in paths(index, question)  # the operator sees everything
+    for mode in ("hybrid", "dense", "lexical"):
+        staff = paths(index, question, k=20, audience=frozenset(), mode=mode)
+        assert staff and "en/managers.md" not in staff, mode
+        managers = paths(index, question, k=20, audience=frozenset({"managers"}), mode=mode)
+        assert "en/managers.md" in managers, mode
+    assert index.file("en/managers.md").audience == "managers"  # type: ignore[union-attr]
