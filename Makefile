@@ -46,6 +46,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+# The fast tier: fakes only, no model (tests/unit/test_tiers.py keeps it that way).
 unit: install
 	$(PY) -m pytest tests/unit
 

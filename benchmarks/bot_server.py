@@ -9,17 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from bot.answering.service import AnsweringService, AnswerOptions
-from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server
 from bot.store import Store
 from ingest.bundled_e5 import BundledE5Embedder
 from ingest.index import KnowledgeIndex
 from ingest.vectors import make_client
-from tests.scenario.conftest import SECRET, Harness
+from tests.harness import Harness, TrackingExecutor, bot_settings
 from tests.scenario.fake_slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,18 +38,14 @@ def running_bot(
     index.sync_folder(ROOT / "knowledge")
     index.warm_up()
     fake = FakeSlack().start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        slack_bot_token=SecretStr("xoxb-bench"),
-        slack_signing_secret=SecretStr(SECRET),
-        slack_api_url=fake.url,
-        knowledge_dir=ROOT / "knowledge",
-        data_dir=tmp,
-    )
+    settings = bot_settings(fake, ROOT / "knowledge", tmp)
     store = Store.for_data_dir(tmp, database_url)
     store.create_all()
     answerer = answering(index=index, options=AnswerOptions())
-    app = build_app(settings, index=index, answerer=answerer, store=store)
+    executor = TrackingExecutor()
+    app = build_app(
+        settings, index=index, answerer=answerer, store=store, listener_executor=executor
+    )
     server = make_http_server(app, host="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -62,6 +55,8 @@ def running_bot(
             store=store,
             settings=settings,
             url=f"http://127.0.0.1:{server.server_address[1]}/slack/events",
+            index=index,
+            executor=executor,
         )
     finally:
         server.shutdown()

@@ -27,7 +27,7 @@ from typing import Any
 from benchmarks.bot_server import running_bot
 from benchmarks.machine import describe
 from benchmarks.slack_ack import percentile, reference_round_trips
-from tests.scenario.conftest import Harness
+from tests.harness import Harness
 from tests.scenario.fake_slack import BOT_USER
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from benchmarks.bot_server import running_bot
 from benchmarks.machine import describe
 from bot.answering.models import Answer
 from bot.answering.service import AnsweringService
-from tests.scenario.conftest import Harness
+from tests.harness import Harness
 from tests.scenario.fake_slack import BOT_USER, FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent

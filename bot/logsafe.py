@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import SecretStr
@@ -34,6 +34,10 @@ class Redactor:
         self._lock = threading.Lock()
         self._secrets: frozenset[str] = frozenset()
         self.add(secrets)
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return self._secrets
 
     def add(self, secrets: Iterable[str]) -> None:
         fresh = {s for s in secrets if len(s) >= _MIN_SECRET}
@@ -77,9 +81,25 @@ def scrub(record: logging.LogRecord, redactor: Redactor) -> None:
         record.stack_info = redactor.redact(record.stack_info)
 
 
-REDACTOR = Redactor()
-_installed = False
+# Serialises installing: two threads must not both wrap the record factory.
 _install_lock = threading.Lock()
+
+
+class RedactingRecordFactory:
+    """A log record factory that redacts every record as it is made.
+
+    A record factory rather than a handler filter: it also covers handlers added later (a
+    WSGI server's, a test's capture) and records from every library's loggers."""
+
+    def __init__(self, redactor: Redactor, previous: Callable[..., logging.LogRecord]) -> None:
+        self.redactor = redactor
+        self.previous = previous
+        self._filter = RedactingFilter(redactor)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
+        self._filter.filter(record)
+        return record
 
 
 def secret_values(settings: Any) -> list[str]:
@@ -96,29 +116,30 @@ def secret_values(settings: Any) -> list[str]:
     return values
 
 
-def install(secrets: Iterable[str] = ()) -> Redactor:
-    """Redact every log record this process makes from now on (idempotent; secrets add up).
+def installed() -> Redactor | None:
+    """The redactor every log record of this process goes through, if one is installed."""
+    factory = logging.getLogRecordFactory()
+    return factory.redactor if isinstance(factory, RedactingRecordFactory) else None
 
-    A record factory rather than a handler filter: it also covers handlers added later (a
-    WSGI server's, a test's capture) and records from every library's loggers.
-    """
-    global _installed
-    REDACTOR.add(secrets)
+
+def install(secrets: Iterable[str] = (), *, redactor: Redactor | None = None) -> Redactor:
+    """Redact every log record this process makes from now on, with `redactor` (a new one
+    when None) knowing `secrets`. Idempotent: installing again adds the secrets (and those
+    `redactor` knows) to the redactor already installed, which is returned."""
     with _install_lock:
-        if not _installed:
-            previous = logging.getLogRecordFactory()
-            redacting = RedactingFilter(REDACTOR)
-
-            def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-                record = previous(*args, **kwargs)
-                redacting.filter(record)
-                return record
-
-            logging.setLogRecordFactory(factory)
-            _installed = True
-    return REDACTOR
+        current = installed()
+        if current is None:
+            current = redactor or Redactor()
+            logging.setLogRecordFactory(
+                RedactingRecordFactory(current, logging.getLogRecordFactory())
+            )
+        elif redactor is not None:
+            current.add(redactor.secrets)
+        current.add(secrets)
+        return current
 
 
 def redact(text: str) -> str:
-    """Text for people (error messages) with the known and secret-shaped values hidden."""
-    return REDACTOR.redact(text)
+    """Text for people (error messages) with the known and secret-shaped values hidden: the
+    installed redactor's secrets, or secret-shaped values only before one is installed."""
+    return (installed() or Redactor()).redact(text)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logsafe import redact
+from ingest.audience import token
 from ingest.bundled_e5 import BUNDLED_E5
 from ingest.embeddings import PACKAGED_MODEL, model_languages
 
@@ -97,6 +99,22 @@ class Settings(BaseSettings):
     review_channel: str | None = None
     # Crontab line (UTC) for the weekly wins digest in the bot process, e.g. "0 9 * * MON".
     digest_cron: str | None = None
+    # Crontab line (UTC) for the weekly owner nudges about documents needing attention.
+    health_cron: str | None = None
+    # Days a verified document stays current when it names no interval of its own.
+    review_interval_days: int = Field(default=180, ge=1, le=3650)
+
+    # Who sees what (README "Who sees what"). People from other organisations in Slack Connect
+    # channels and DMs: "ignore" (no reply at all) or "notice" (one kind sentence a day).
+    external_users: Literal["ignore", "notice"] = "ignore"
+    # Guests (single- and multi-channel): "none" (treated like outsiders) or "all-staff"
+    # (answers from documents for all staff only, never restricted ones).
+    guest_access: Literal["none", "all-staff"] = "none"
+    # Channels whose every member may read more than all-staff documents, with the audience
+    # tokens they hold: "C0MGRS=managers,leads; C0WHSE=warehouse". Any other channel: all staff.
+    channel_audience: str = ""
+    # Seconds the members of a Slack user group named in an audience are cached.
+    group_cache_seconds: int = Field(default=300, ge=0)
     log_level: str = "INFO"
 
     @field_validator("llm_model")
@@ -110,7 +128,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("digest_cron")
+    @field_validator("digest_cron", "health_cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if not value or not value.strip():
@@ -122,6 +140,17 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not a crontab line ({exc}); example: 0 9 * * MON") from exc
         return value
+
+    @field_validator("external_users", "guest_access", mode="before")
+    @classmethod
+    def _choice(cls, value: object) -> object:
+        # "All staff", "all_staff documents" and "Notice" mean what they say.
+        if not isinstance(value, str):
+            return value
+        words = value.strip().casefold().replace("_", " ").replace("-", " ").split()
+        if words[:2] == ["all", "staff"]:
+            return "all-staff"
+        return " ".join(words)
 
     @field_validator("log_level")
     @classmethod
@@ -152,6 +181,18 @@ class Settings(BaseSettings):
             item.split("=", 1) for item in self.owners.replace(";", ",").split(",") if "=" in item
         )
         return {name.strip().casefold(): uid.strip() for name, uid in pairs if uid.strip()}
+
+    def channel_audiences(self) -> dict[str, frozenset[str]]:
+        """CX_CHANNEL_AUDIENCE: channel ID -> the audience tokens its members all hold."""
+        found: dict[str, frozenset[str]] = {}
+        for item in self.channel_audience.split(";"):
+            channel, _, value = item.partition("=")
+            tokens = frozenset(
+                token(t) for t in value.replace("|", ",").replace(" ", ",").split(",") if t
+            )
+            if channel.strip() and tokens:
+                found[channel.strip()] = tokens
+        return found
 
     def title_roles(self) -> dict[str, str]:
         pairs = (item.split("=", 1) for item in self.role_titles.split(",") if "=" in item)

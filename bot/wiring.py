@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.answering.chat_model import ChatModel, LangChainChatModel
 from bot.answering.service import AnsweringService, AnswerOptions
@@ -18,8 +18,9 @@ from ingest.vectors import make_client
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.kudos.store import KudosStore
-    from ingest.sync import SyncReport
+    from bot.store import Store
+    from bot.store.protocols import Wins
+    from ingest.sync import Progress, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +102,13 @@ def build_answering(
 def build_slack_app(settings: Settings) -> App:
     """Everything the Slack bot needs, ready to serve: index (synced if never synced), store,
     a warmed-up model (the first question must not pay for loading) and the Bolt app."""
-    from bot.kudos.store import KudosStore
     from bot.slack.app import build_app
-    from bot.store import Store
 
     index = build_index(settings, answering=True)
-    store = Store.for_data_dir(settings.data_dir, settings.database_url)
-    store.create_all()
-    if index.store.current_generation() is None and settings.knowledge_dir.is_dir():
+    store = open_store(settings)
+    if index.generation() is None and settings.knowledge_dir.is_dir():
         try:
-            sync_all(settings, index, KudosStore(store))
+            sync_all(settings, index, store.kudos)
         except SyncBusyError:
             # Several workers started together on an empty index: one indexes, the rest
             # serve and pick the index up when it switches to the new generation.
@@ -126,25 +124,29 @@ def build_slack_app(settings: Settings) -> App:
     if settings.digest_cron and settings.wins_channel:
         from bot.slack.digest import start_schedule
 
-        start_schedule(app.client, settings.wins_channel, KudosStore(store), settings.digest_cron)
+        start_schedule(app.client, settings.wins_channel, store.kudos, store, settings.digest_cron)
     return app
 
 
-def open_kudos_store(settings: Settings) -> KudosStore:
-    from bot.kudos.store import KudosStore
+def open_store(settings: Settings) -> Store:
+    """The bot's database (CX_DATABASE_URL, else SQLite in the data folder), tables made."""
     from bot.store import Store
 
     store = Store.for_data_dir(settings.data_dir, settings.database_url)
     store.create_all()
-    return KudosStore(store)
+    return store
 
 
 def sync_all(
-    settings: Settings, index: KnowledgeIndex, kudos: KudosStore | None = None, **kwargs: Any
+    settings: Settings,
+    index: KnowledgeIndex,
+    wins: Wins | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> SyncReport:
     """Sync the knowledge folder and the broadcast wins (the one way everything syncs)."""
-    from bot.kudos.knowledge import sync_knowledge
+    from bot.indexing import sync_knowledge
 
-    return sync_knowledge(
-        index, settings.knowledge_dir, kudos or open_kudos_store(settings), **kwargs
-    )
+    if wins is None:
+        wins = open_store(settings).kudos
+    return sync_knowledge(index, settings.knowledge_dir, wins, progress=progress)

@@ -41,6 +41,11 @@ def parse(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(tokens))
 
 
+def is_group_id(value: str) -> bool:
+    """A Slack user group ID (`S0123ABCD`), as audiences name groups."""
+    return bool(_GROUP_ID.match(value))
+
+
 def key(tokens: Iterable[str]) -> str:
     return ",".join(sorted(set(tokens)))
 

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from ingest.embeddings import Embedder
 from ingest.glossary import Glossary
 from ingest.lexical import LexicalIndex
 from ingest.loaders import load_document, supported_suffixes
-from ingest.models import Document, DocumentMeta, Hit, LoadError, LoadProblem
+from ingest.models import Chunk, Document, DocumentMeta, Hit, LoadError, LoadProblem
 from ingest.search import FusionOptions, HybridSearcher, Mode
 from ingest.state import IndexedFile, IndexState, StateStore
 from ingest.structure import Section
@@ -48,11 +48,12 @@ class IndexStatus(BaseModel):
 
 
 def iter_knowledge_files(root: Path) -> Iterator[Path]:
-    """Supported files under the folder, skipping hidden files and folders."""
+    """Supported files under the folder, skipping hidden files and folders, and the top-level
+    `lessons/` (quiz files: their wrong options must never come back as answers)."""
     suffixes = supported_suffixes()
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(part.startswith(".") for part in relative.parts) or relative.parts[0] == "lessons":
             continue
         if path.is_file() and path.suffix.lower() in suffixes:
             yield path
@@ -178,6 +179,41 @@ class KnowledgeIndex:
 
     def file(self, path: str) -> IndexedFile | None:
         return self.searcher().state.files.get(path)
+
+    def files(self) -> Mapping[str, IndexedFile]:
+        """Every indexed document, by path (relative to the knowledge folder)."""
+        return self.searcher().state.files
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        item = self.searcher().state.chunks.get(chunk_id)
+        return item.chunk if item is not None else None
+
+    def chunk_ids(self, path: str) -> list[str]:
+        """The ids of a document's chunks, in document order."""
+        indexed = self.file(path)
+        return list(indexed.chunk_ids) if indexed is not None else []
+
+    def known_roles(self) -> set[str]:
+        """Every role named in the knowledge's front matter."""
+        roles: set[str] = set()
+        for item in self.searcher().state.chunks.values():
+            roles.update(item.chunk.roles)
+        return roles
+
+    def generation(self) -> str | None:
+        """The name of the index generation on disk (None before the first sync)."""
+        return self.store.current_generation()
+
+    def lexical_scores(self, query: str, ids: Sequence[str]) -> dict[str, float]:
+        """The BM25 score of each given chunk for the query's words."""
+        scores = self.searcher().lexical.scores(tokenize(query))
+        return {cid: scores.get(cid) for cid in ids}
+
+    def similarity(self, query: str, ids: Sequence[str]) -> dict[str, float]:
+        """The cosine similarity of the query to each given chunk (chunks with no stored
+        vector are left out)."""
+        vector = self.embedder.embed_queries([query])[0]
+        return {cid: float(v @ vector) for cid, v in self.vectors.vectors(ids).items()}
 
     def translation(self, path: str, language: str) -> str | None:
         """The indexed document that translates `path` into `language`, if any."""

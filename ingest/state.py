@@ -39,6 +39,11 @@ class IndexedFile(BaseModel):
     review_by: dt.date | None = None
     translation_of: str | None = None
     audience: str = ""  # audience key (`ingest.audience`); "" = all staff
+    # When this file's text (front matter aside: a verification is not an edit) last
+    # changed, as seen by a sync (None: before the field existed), and that text's hash.
+    # Translation lag compares it with the other language's copy.
+    changed_at: dt.datetime | None = None
+    text_hash: str = ""
 
 
 class FileSections(BaseModel):

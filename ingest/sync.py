@@ -9,6 +9,7 @@ vectors a crashed sync already wrote are reused rather than embedded again.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 
@@ -61,7 +62,11 @@ def _metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
     }
 
 
-def _indexed_file(doc: Document, chunk_ids: list[str]) -> IndexedFile:
+def _indexed_file(
+    doc: Document, chunk_ids: list[str], previous: IndexedFile | None, synced_at: dt.datetime
+) -> IndexedFile:
+    text_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+    same = previous is not None and previous.text_hash == text_hash
     return IndexedFile(
         path=doc.path,
         title=doc.title,
@@ -74,6 +79,9 @@ def _indexed_file(doc: Document, chunk_ids: list[str]) -> IndexedFile:
         review_by=doc.meta.review_by,
         translation_of=doc.meta.translation_of,
         audience=audience_key(parse_audience(doc.meta.audience)),
+        # One time per sync: copies changed together are not "newer" than each other.
+        changed_at=previous.changed_at if same and previous else synced_at,
+        text_hash=text_hash,
     )
 
 
@@ -130,6 +138,7 @@ def _plan(
     rechunk = old.chunker_version != CHUNKER_VERSION
     pending: list[Chunk] = []
     seen: set[str] = set()
+    synced_at = dt.datetime.now(dt.UTC)
     for doc in documents:
         seen.add(doc.path)
         previous = old.files.get(doc.path)
@@ -140,7 +149,7 @@ def _plan(
         (report.changed if previous is not None else report.added).append(doc.path)
         sections = document_sections(doc)
         chunks = chunk_document(doc, chunking, sections)
-        new.files[doc.path] = _indexed_file(doc, [c.id for c in chunks])
+        new.files[doc.path] = _indexed_file(doc, [c.id for c in chunks], previous, synced_at)
         new.sections[doc.path] = sections
         pending.extend(chunks)
     for path, previous in old.files.items():

@@ -109,6 +109,16 @@ def backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
         yield own
 
 
+# Tiers (DESIGN.md): tests/unit runs on fakes; anything needing the real model is marked.
+_MODEL_FIXTURES = frozenset({"real_embedder", "embedder"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def wider_backends() -> Iterator[None]:
     """Storage of module- and session-scoped fixtures lives until the session ends."""
@@ -188,6 +198,41 @@ undamaged and looks cared for.
 
 ## What you can decide alone
 You may authorise a free re-delivery or express reshipment of a missing item up to ¥8,000.
+"""
+
+VISION = """---
+title: Our CX vision
+type: vision
+language: en
+owner: Aiko Tanaka
+---
+# Our CX vision
+
+## Our mantra
+"Make every day feel like home."
+
+## Our values
+
+### 1. Own it
+Whoever hears about a problem owns it until it is solved: call the customer back, follow the
+order through, never pass them around.
+
+### 2. Be warm and human
+Speak like a neighbour, not a policy. Kind words, a smile, a handwritten note, patience with
+an elderly customer.
+"""
+
+ANNOUNCEMENTS = """---
+title: Store announcements
+type: playbook
+roles: [store-staff]
+owner: Aiko Tanaka
+---
+# Store announcements
+
+## Tannoy messages
+For a lost child announcement, say "Attention <!channel>, please ask <@U123> at the desk" and
+never read out the child's full name over the tannoy.
 """
 
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -42,10 +43,14 @@ from ingest.search import Mode
 
 log = logging.getLogger(__name__)
 
-#: Questions computed at once (search, sentence scoring): one per core. More threads on the
-#: same cores only slow each answer down and starve the threads that acknowledge Slack's
-#: requests; waiting for a chat model does not count, so many answers can wait on it at once.
-_COMPUTE = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
+def compute_limiter() -> threading.BoundedSemaphore:
+    """Questions computed at once (search, sentence scoring): one per core. More threads on
+    the same cores only slow each answer down and starve the threads that acknowledge Slack's
+    requests; waiting for a chat model does not count, so many answers can wait on it at once.
+    """
+    return threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+
 
 #: Hits searched per reading: enough for a handful of distinct sections to choose from.
 _SECTIONS_SEARCHED = 8
@@ -125,9 +130,13 @@ class AnsweringService:
         index: Retriever,
         chat: ChatModel | None = None,
         options: AnswerOptions | None = None,
+        compute: AbstractContextManager[object] | None = None,
     ) -> None:
+        """`compute`: held while a question is searched and composed (`compute_limiter()`
+        when None); services sharing the cores may share one."""
         self.index = index
         self.chat = chat
+        self._compute = compute or compute_limiter()
         options = options or AnswerOptions()
         if options.dense_floor is None or options.dense_ceiling is None:
             floor, ceiling = cosine_range(index.embedder.name)
@@ -251,7 +260,7 @@ class AnsweringService:
         role = target_role(reading.analysis, asker_role)
         degraded = False
         k = max(self.options.top_k, _SECTIONS_SEARCHED)
-        with _COMPUTE:
+        with self._compute:
             try:
                 hits = self.index.search(reading.query, k=k, role=role, audience=audience)
             except Exception:
@@ -270,7 +279,7 @@ class AnsweringService:
         """What the answer will quote, or None when the knowledge does not answer."""
         if found.confidence < self.options.min_confidence or not found.hits:
             return None
-        with _COMPUTE:
+        with self._compute:
             return plan_answer(self.index, question, found, language)
 
     def _messages(

@@ -1,18 +1,18 @@
-"""The weekly wins digest: numbers, values, people, the best quotes, and a small chart."""
+"""The weekly wins digest: numbers, values, people, the best quotes, and a small chart
+(its Block Kit is in `bot.slack.digest`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.kudos.models import Kudos
-from bot.kudos.store import KudosStore
-from bot.slack.mrkdwn import escape, mention, truncate
-
-Block = dict[str, object]
+from bot.kudos.ports import KudosRecords
 
 
 class Digest(BaseModel):
@@ -26,12 +26,12 @@ class Digest(BaseModel):
     weekly: list[tuple[str, int]]  # ("2026-11-16", 4), oldest first
 
 
-def build_digest(kudos: KudosStore, *, now: dt.datetime, weeks: int = 8) -> Digest:
+def build_digest(kudos: KudosRecords, *, now: dt.datetime, weeks: int = 8) -> Digest:
     since = now - dt.timedelta(days=7)
     history_start = now - dt.timedelta(weeks=weeks)
     history = kudos.wins(since=history_start, limit=100_000, statuses=("broadcast", "queued"))
     recent = [k for k in history if k.created_at and k.created_at >= since]
-    values = Counter(k.value for k in recent if k.value)
+    values = same_values(Counter(k.value for k in recent if k.value))
     people = list(dict.fromkeys(r for k in recent for r in k.recipients))
     names = list(dict.fromkeys(n for k in recent for n in k.recipient_names))
     weekly: Counter[str] = Counter()
@@ -59,6 +59,25 @@ def build_digest(kudos: KudosStore, *, now: dt.datetime, weeks: int = 8) -> Dige
     )
 
 
+_PARTS = re.compile(r"\s*[(（]\s*|\s*[)）]\s*")
+
+
+def value_parts(name: str) -> frozenset[str]:
+    """A value name's parts: "Own it (自分ごとにする)" -> {"own it", "自分ごとにする"}."""
+    return frozenset(p.casefold() for p in _PARTS.split(name) if p.strip())
+
+
+def same_values(counts: Counter[str]) -> Counter[str]:
+    """One value named in English and in Japanese ("Own it (自分ごとにする)", "自分ごとにする
+    （Own it）") counts once, under its most used name."""
+    merged: Counter[str] = Counter()
+    for name, count in counts.most_common():
+        parts = value_parts(name)
+        known = next((m for m in merged if value_parts(m) & parts), None)
+        merged[known or name] += count
+    return merged
+
+
 def best_quotes(wins: list[Kudos], limit: int = 3) -> list[str]:
     """The warmest, most specific words: longer quotes with thanks in them come first."""
 
@@ -71,24 +90,74 @@ def best_quotes(wins: list[Kudos], limit: int = 3) -> list[str]:
 
 
 def chart_png(digest: Digest) -> bytes:
-    """Wins per week and per value, as one small PNG (people would rather look than read)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
+    """Wins per week and per value, as one small PNG (people would rather look than read);
+    a friendly picture instead of empty axes when there are no wins yet."""
+    plt = _pyplot()
+    if not any(count for _, count in digest.weekly):
+        return _empty_png(plt)
     figure, (weeks_axis, values_axis) = plt.subplots(1, 2, figsize=(9, 3.2), dpi=110)
     labels = [week[5:] for week, _ in digest.weekly]
     weeks_axis.bar(labels, [count for _, count in digest.weekly], color="#1d4e89")
     weeks_axis.set_title("Wins per week")
     weeks_axis.tick_params(axis="x", labelrotation=45, labelsize=8)
-    names = [_ascii_label(v) for v, _ in digest.values[:6]] or ["(none yet)"]
-    counts = [c for _, c in digest.values[:6]] or [0]
-    values_axis.barh(names[::-1], counts[::-1], color="#f2a541")
+    top = digest.values[:6]
+    if top:
+        values_axis.barh([v for v, _ in top][::-1], [c for _, c in top][::-1], color="#f2a541")
+    else:
+        values_axis.text(0.5, 0.5, "No values named this week", ha="center", va="center")
+        values_axis.set_xticks([])
+        values_axis.set_yticks([])
     values_axis.set_title("This week, by CX value")
     values_axis.tick_params(axis="y", labelsize=8)
     for axis in (weeks_axis, values_axis):
         axis.spines[["top", "right"]].set_visible(False)
+    # Counts are whole wins: no fractional or negative ticks.
+    weeks_axis.set_ylim(bottom=0)
+    weeks_axis.yaxis.get_major_locator().set_params(integer=True)
+    values_axis.set_xlim(left=0)
+    values_axis.xaxis.get_major_locator().set_params(integer=True)
+    return _png(plt, figure)
+
+
+def _pyplot() -> Any:
+    """pyplot on the Agg backend, with a Japanese-capable font shipped in a package
+    (matplotlib-fontja's IPAexGothic) as the fallback after the default font."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    global _FONT_READY
+    if not _FONT_READY:
+        import matplotlib_fontja
+
+        font_manager.fontManager.addfont(str(matplotlib_fontja.get_font_ttf_path()))
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", "IPAexGothic"]
+        _FONT_READY = True
+    return plt
+
+
+def _empty_png(plt: Any) -> bytes:
+    figure, axis = plt.subplots(figsize=(6, 2.4), dpi=110)
+    axis.axis("off")
+    axis.plot([0.5], [0.72], marker="*", markersize=42, color="#f2a541")
+    axis.set_xlim(0, 1)
+    axis.set_ylim(0, 1)
+    axis.text(
+        0.5,
+        0.28,
+        "No wins yet this week: the first one is waiting to be shared!\n"
+        "今週の称賛はまだありません。最初のひとつを共有しましょう！",
+        ha="center",
+        va="center",
+        fontsize=11,
+        color="#1d4e89",
+    )
+    return _png(plt, figure)
+
+
+def _png(plt: Any, figure: Any) -> bytes:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -96,41 +165,4 @@ def chart_png(digest: Digest) -> bytes:
     return buffer.getvalue()
 
 
-def _ascii_label(value: str) -> str:
-    # The default font has no Japanese glyphs; "Own it (自分ごとにする)" -> "Own it".
-    ascii_part = value.split("(")[0].split("（")[0].strip()
-    return ascii_part if ascii_part.isascii() and ascii_part else value
-
-
-def digest_blocks(digest: Digest) -> list[Block]:
-    people = [mention(u) for u in digest.recognised] + [escape(n) for n in digest.recognised_names]
-    lines = [f"*{digest.wins}* customer win{'s' if digest.wins != 1 else ''} this week."]
-    if digest.values:
-        lines.append("*Values shown:* " + ", ".join(f"{escape(v)} ({c})" for v, c in digest.values))
-    if people:
-        lines.append("*Recognised:* " + ", ".join(people))
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": "🏡 This week's CX wins"}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": truncate("\n".join(lines), 2900)}},
-    ]
-    for quote in digest.quotes:
-        blocks.append(
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": truncate("> " + escape(quote), 2900)},
-            }
-        )
-    if not digest.wins:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {
-                        "type": "mrkdwn",
-                        "text": "No wins shared this week yet. Heard a customer say thank you? "
-                        "Share it with /kudos.",
-                    }
-                ],
-            }
-        )
-    return blocks
+_FONT_READY = False

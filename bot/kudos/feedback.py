@@ -167,7 +167,16 @@ def read_feedback(
     for field in missing:
         reason = f"no column {getattr(mapping, field)!r} for {field} among: {', '.join(keys)}"
         problems.append(RowProblem(line=where, reason=reason))
+    rows = _rows(records, columns, mapping.scale, problems)  # adds the rows' problems
+    return rows, sorted(problems, key=lambda p: p.line)
 
+
+def _rows(
+    records: list[tuple[int, dict[str, Any]]],
+    columns: dict[str, str],
+    scale: Scale | None,
+    problems: list[RowProblem],
+) -> list[FeedbackRow]:
     def get(record: dict[str, Any], field: str) -> str | None:
         return _scalar(_lookup(record, columns.get(field)))
 
@@ -184,16 +193,13 @@ def read_feedback(
             problems.append(RowProblem(line=line, reason=f"unparsable rating {raw!r}"))
             continue
         readable.append((line, record, comment, rating))
-
-    scale = mapping.scale or _infer_scale(
-        columns.get("rating"), [r for *_, r in readable if r is not None]
-    )
+    found = scale or _infer_scale(columns.get("rating"), [r for *_, r in readable if r is not None])
     rows: list[FeedbackRow] = []
     for line, record, comment, rating in readable:
-        low, high = SCALE_RANGES.get(scale, (-math.inf, math.inf))
+        low, high = SCALE_RANGES.get(found, (-math.inf, math.inf))
         if rating is not None and not low <= rating <= high:
             problems.append(RowProblem(
-                line=line, reason=f"rating {rating:g} is outside the {scale} scale {low:g}-{high:g}"
+                line=line, reason=f"rating {rating:g} is outside the {found} scale {low:g}-{high:g}"
             ))  # fmt: skip
             continue
         email = _EMAIL.search(get(record, "employee_email") or "")
@@ -202,7 +208,7 @@ def read_feedback(
             line=line,
             text=comment,
             rating=rating,
-            scale=scale,
+            scale=found,
             employee_email=email.group().lower() if email else None,
             employee_name=get(record, "employee_name"),
             touchpoint=_TOUCHPOINTS.get(_key(touchpoint), touchpoint) if touchpoint else None,
@@ -211,7 +217,7 @@ def read_feedback(
             external_id=get(record, "id"),
             language=detect_language(comment),
         ))  # fmt: skip
-    return rows, sorted(problems, key=lambda p: p.line)
+    return rows
 
 
 def dedupe_key(row: FeedbackRow) -> str:

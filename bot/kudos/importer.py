@@ -12,7 +12,7 @@ from bot.kudos.feedback import ColumnMapping, dedupe_key, read_feedback
 from bot.kudos.models import Kudos, RowProblem
 from bot.kudos.praise import is_praise
 from bot.kudos.redact import redact
-from bot.kudos.store import KudosStore
+from bot.store.kudos import KudosStore
 
 #: e-mail -> Slack user ID (None when there is no such user)
 Lookup = Callable[[str], str | None]

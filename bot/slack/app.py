@@ -1,10 +1,14 @@
-"""Wires the Bolt app: one function, collaborators passed in (house style, DESIGN.md)."""
+"""Wires the Bolt app: one function, collaborators passed in (house style, DESIGN.md).
+
+Every Slack surface is a module with top-level listeners and a `register(app, ctx)`."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from functools import partial
 from http.client import RemoteDisconnected
 from typing import Any
 from urllib.error import URLError
@@ -20,19 +24,41 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.answering.service import AnsweringService
-from bot.kudos.store import KudosStore
+from bot.indexing import sync_knowledge
+from bot.knowledge.service import KnowledgeUpkeep
+from bot.kudos.ports import KudosPolicy
+from bot.kudos.service import RETRY_DELAYS, KudosService, index_in_background
 from bot.settings import Settings
-from bot.slack.actions import register_actions
-from bot.slack.assistant import build_assistant
-from bot.slack.commands import register_commands
-from bot.slack.context import SlackContext
-from bot.slack.events import register_events
-from bot.slack.kudos import register_kudos
+from bot.slack import (
+    access,
+    actions,
+    assistant,
+    commands,
+    events,
+    home_tab,
+    shortcuts,
+    upkeep,
+    views,
+)
+from bot.slack.context import Answerer, SlackContext
+from bot.slack.kudos_poster import SlackPoster
+from bot.slack.visitors import SlackGroups
 from bot.store import Store
 from ingest.index import KnowledgeIndex
 
 log = logging.getLogger(__name__)
+
+# One `register(app, ctx)` per surface; the assistant first (it is a middleware).
+SURFACES: tuple[Callable[[App, SlackContext], None], ...] = (
+    assistant.register,
+    events.register,
+    home_tab.register,
+    commands.register,
+    shortcuts.register,
+    views.register,
+    actions.register,
+    upkeep.register,
+)
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -58,47 +84,134 @@ def build_app(
     settings: Settings,
     *,
     index: KnowledgeIndex,
-    answerer: AnsweringService,
+    answerer: Answerer,
     store: Store,
     client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+    kudos_retry_delays: Sequence[float] = RETRY_DELAYS,
 ) -> App:
+    """The Bolt app with every listener. `listener_executor` runs the listeners (Bolt's
+    default pool when None; tests pass one they can watch). `kudos_retry_delays`: seconds
+    between retries of kudos posts owed while Slack is down."""
+    web = client or make_client(settings)
+    app = bolt_app(settings, web, listener_executor)
+    ctx = build_context(
+        settings,
+        index=index,
+        answerer=answerer,
+        store=store,
+        client=web,
+        kudos_retry_delays=kudos_retry_delays,
+    )
+    app.middleware(dedupe_events(store))
+    # Who is asking (staff, guest, another organisation), before any surface acts on it.
+    app.middleware(access.gate(ctx))
+    for register in SURFACES:
+        register(app, ctx)
+    app.error(log_unhandled)
+    if settings.health_cron and ctx.upkeep is not None:
+        # Weekly owner nudges; every process schedules them, a database claim sends each once.
+        upkeep.start_health_schedule(ctx, web, settings.health_cron)
+    # Wins stored but never posted (Slack down at the time) go out now, off the start path.
+    threading.Thread(target=ctx.kudos.retry_unposted, name="cx-kudos-retry", daemon=True).start()
+    return app
+
+
+def bolt_app(settings: Settings, client: WebClient, listener_executor: Executor | None) -> App:
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
-    web = client or make_client(settings)
     options: dict[str, Any] = {
-        "client": web,
+        "client": client,
         "signing_secret": secret,
         # Socket Mode needs no signing secret; HTTP mode verifies every request with it.
         "request_verification_enabled": secret is not None,
         "ignoring_self_events_enabled": True,
         "logger": logging.getLogger("cx.slack"),
+        "listener_executor": listener_executor,
     }
     try:
-        app = App(**options)
+        return App(**options)
     except (BoltError, SlackApiError) as exc:
-        # auth.test failed (a proxy or test double without it, a revoked token): start
-        # anyway, so requests are still verified and answered; the log says what to check.
-        log.warning("Slack auth.test failed (%s); starting without token verification", exc)
-        app = App(**options, token_verification_enabled=False)
-    ctx = SlackContext(settings=settings, index=index, answerer=answerer, store=store)
-    app.middleware(dedupe_events(store))
-    app.use(build_assistant(ctx))
-    register_events(app, ctx)
-    register_commands(app, ctx)
-    register_actions(app, ctx)
-    flow = register_kudos(app, ctx, KudosStore(store))
-    # Wins stored but never posted (Slack down at the time) go out now, off the start path.
-    threading.Thread(
-        target=flow.retry_unposted, args=(app.client,), name="cx-kudos-retry", daemon=True
-    ).start()
+        # Start anyway: Slack may just be unreachable for a moment. But Bolt's single-team
+        # authorisation calls auth.test again for each request and refuses the request
+        # while it fails, so say that, and what to check.
+        log.error(
+            "Slack auth.test failed at start (%s). The bot is up, but every request from "
+            "Slack will be refused until auth.test succeeds (it is retried on each "
+            "request). Check SLACK_BOT_TOKEN (revoked, or from another workspace), "
+            "SLACK_API_URL (%s) and the network or proxy between here and Slack.",
+            exc,
+            settings.slack_api_url,
+        )
+        return App(**options, token_verification_enabled=False)
 
-    @app.error
-    def on_error(error: Exception, body: dict[str, Any]) -> None:
-        # A failing listener never takes the app down; the listener itself apologised.
-        log.error("Unhandled error for %s: %s", body.get("type"), error, exc_info=error)
 
-    return app
+def build_context(
+    settings: Settings,
+    *,
+    index: KnowledgeIndex,
+    answerer: Answerer,
+    store: Store,
+    client: WebClient,
+    kudos_retry_delays: Sequence[float] = RETRY_DELAYS,
+) -> SlackContext:
+    """What the listeners share; kudos are posted with `client` (the app's own)."""
+    records = store.kudos
+    sync = partial(sync_knowledge, index, settings.knowledge_dir, records)
+    poster = SlackPoster(client)
+    kudos = KudosService(
+        records=records,
+        poster=poster,
+        directory=poster,
+        index=index,
+        policy=kudos_policy(settings),
+        retry_delays=kudos_retry_delays,
+        # A posted win becomes knowledge (a feedback highlight), indexed off the request path.
+        on_celebrated=partial(index_in_background, sync),
+    )
+    return SlackContext(
+        settings=settings,
+        index=index,
+        answerer=answerer,
+        store=store,
+        kudos=kudos,
+        sync=sync,
+        upkeep=knowledge_upkeep(settings, index, store, sync),
+        groups=SlackGroups(client),
+    )
+
+
+def knowledge_upkeep(
+    settings: Settings, index: KnowledgeIndex, store: Store, sync: Callable[[], object]
+) -> KnowledgeUpkeep:
+    """Health, nudges, verification and captured answers over this index and database."""
+    return KnowledgeUpkeep(
+        index=index,
+        signals=store.upkeep,
+        snoozes=store.upkeep,
+        drafts=store.upkeep,
+        gaps=store.upkeep,
+        knowledge_dir=settings.knowledge_dir,
+        sync=sync,
+        owners=settings.owner_ids(),
+        leads=settings.lead_ids(),
+        review_days=settings.review_interval_days,
+    )
+
+
+def kudos_policy(settings: Settings) -> KudosPolicy:
+    return KudosPolicy(
+        wins_channel=settings.wins_channel,
+        review_channel=settings.review_channel,
+        managers=settings.kudos_manager_ids(),
+        manager_group=settings.kudos_manager_group,
+    )
+
+
+def log_unhandled(error: Exception, body: dict[str, Any]) -> None:
+    # A failing listener never takes the app down; the listener itself apologised.
+    log.error("Unhandled error for %s: %s", body.get("type"), error, exc_info=error)
 
 
 def dedupe_events(store: Store) -> Callable[..., BoltResponse | None]:

@@ -238,6 +238,7 @@ _HELP = "\n".join(
         " and you can share it in the channel.",
         "• `/cx role &lt;role&gt;` tells me your role (for example `warehouse`),"
         " so answers fit your work.",
+        "• `/cx verify &lt;path&gt;` marks a document you own as still correct.",
         "• `/cx help` shows this message. `/cx reindex` refreshes the knowledge (CX leads).",
         "• Open the *assistant panel* (top right in Slack) to ask me next to any channel.",
         "• Tap 👍 or 👎 under an answer: it tells the CX team what helps and what is missing.",

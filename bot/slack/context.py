@@ -1,23 +1,94 @@
-"""What every Slack listener needs, built once by `build_app` and shared."""
+"""What every Slack listener needs, built once by `build_app` and shared.
+
+Everything in it is a seam: the index, the answerer and the store are protocols, so a
+listener can be called alone in a unit test with fakes (see tests/unit/test_slack_*.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 from slack_sdk import WebClient
 
+from bot.answering.models import Answer, Turn
+from bot.answering.readers import GroupMembers, ReaderPolicy, ReaderResolver
 from bot.answering.roles import canonical_role, role_from_title
-from bot.answering.service import AnsweringService
+from bot.answering.stream import AnswerStream
+from bot.knowledge.service import KnowledgeUpkeep
+from bot.knowledge_base import KnowledgeBase
+from bot.kudos.service import KudosService
 from bot.settings import Settings
-from bot.store import Store
-from ingest.index import KnowledgeIndex
+from bot.slack.visitors import People
+from bot.store import FeedbackItem, Gap, QuestionRecord
+from ingest.audience import Audience
+from ingest.sync import SyncReport
 
 log = logging.getLogger(__name__)
+
+
+class Answerer(Protocol):
+    """The answering pipeline (`bot.answering.service.AnsweringService`)."""
+
+    @property
+    def can_stream(self) -> bool: ...
+
+    def answer(
+        self,
+        question: str,
+        *,
+        role: str | None = None,
+        history: Sequence[Turn] = (),
+        use_chat: bool = True,
+        audience: Audience = None,
+    ) -> Answer: ...
+
+    def stream(
+        self,
+        question: str,
+        *,
+        role: str | None = None,
+        history: Sequence[Turn] = (),
+        audience: Audience = None,
+    ) -> AnswerStream | None: ...
+
+
+class SlackStore(Protocol):
+    """What the Slack edge reads and writes in the bot's database (`bot.store.Store`)."""
+
+    def claim_event(self, event_id: str, *, kind: str = "event") -> bool: ...
+
+    def get_role(self, user_id: str) -> str | None: ...
+
+    def set_role(self, user_id: str, role: str | None) -> None: ...
+
+    def log_question(
+        self,
+        *,
+        user_id: str,
+        channel_id: str | None,
+        question: str,
+        answer: str,
+        answered: bool,
+        language: str,
+        role: str | None,
+        sources: list[str],
+        confidence: float,
+        thread_ts: str | None = None,
+    ) -> int: ...
+
+    def get_question(self, question_id: int) -> QuestionRecord | None: ...
+
+    def record_feedback(
+        self, *, question_id: int, user_id: str, helpful: bool, comment: str | None = None
+    ) -> None: ...
+
+    def top_gaps(self, *, since: dt.datetime, limit: int = 10) -> list[Gap]: ...
+
+    def negative_feedback(self, *, since: dt.datetime, limit: int = 10) -> list[FeedbackItem]: ...
 
 
 @dataclass
@@ -29,11 +100,32 @@ class ResolvedRole:
 @dataclass
 class SlackContext:
     settings: Settings
-    index: KnowledgeIndex
-    answerer: AnsweringService
-    store: Store
-    _profiles: dict[str, tuple[float, str]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    index: KnowledgeBase
+    answerer: Answerer
+    store: SlackStore
+    kudos: KudosService
+    # Sync the knowledge folder (and the broadcast wins) into the index: `/cx reindex`.
+    sync: Callable[[], SyncReport]
+    # Knowledge upkeep (health, nudges, verification, captured answers); None: not wired.
+    upkeep: KnowledgeUpkeep | None = None
+    # Slack user groups, for audiences that name them; None: nobody is in any group.
+    groups: GroupMembers | None = None
+    # `users.info`, cached: titles for roles, teams and guest flags (bot.slack.visitors).
+    people: People = field(init=False)
+    # Who may read which restricted documents (bot.answering.readers).
+    readers: ReaderResolver = field(init=False)
+
+    def __post_init__(self) -> None:
+        settings = self.settings
+        self.people = People(ttl_seconds=settings.profile_cache_seconds)
+        policy = ReaderPolicy(
+            leads=settings.lead_ids(),
+            managers=settings.kudos_manager_ids(),
+            manager_group=settings.kudos_manager_group,
+        )
+        self.readers = ReaderResolver(
+            policy, groups=self.groups, ttl_seconds=settings.group_cache_seconds
+        )
 
     def today(self) -> dt.date:
         return dt.datetime.now(dt.UTC).date()
@@ -42,26 +134,11 @@ class SlackContext:
         return user_id in self.settings.lead_ids()
 
     def known_roles(self) -> set[str]:
-        roles: set[str] = set()
-        for item in self.index.state.chunks.values():
-            roles.update(item.chunk.roles)
-        return roles
+        return self.index.known_roles()
 
     def _title(self, client: WebClient, user_id: str) -> str:
-        now = time.monotonic()
-        with self._lock:
-            cached = self._profiles.get(user_id)
-        if cached and now - cached[0] < self.settings.profile_cache_seconds:
-            return cached[1]
-        title = ""
-        try:
-            info: Any = client.users_info(user=user_id)
-            title = str(((info.get("user") or {}).get("profile") or {}).get("title") or "")
-        except Exception:  # a missing scope or a deleted user must not stop an answer
-            log.warning("Could not read the Slack profile of %s", user_id, exc_info=True)
-        with self._lock:
-            self._profiles[user_id] = (now, title)
-        return title
+        record = self.people.user(client, user_id) or {}
+        return str((record.get("profile") or {}).get("title") or "")
 
     def resolve_role(self, client: WebClient, user_id: str) -> ResolvedRole:
         stored = self.store.get_role(user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from socketserver import ThreadingMixIn
+from typing import Protocol
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App, BoltResponse
@@ -61,7 +62,15 @@ def serve_http(app: App, *, host: str, port: int) -> None:
         server.server_close()
 
 
+class _Blocking(Protocol):
+    def start(self) -> None:
+        """Connect, then serve until the process ends."""
+        ...
+
+
 def serve_socket_mode(app: App, app_token: str) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    SocketModeHandler(app, app_token).start()
+    # Bolt leaves `start` unannotated; seen through a typed protocol, mypy checks the call.
+    handler: _Blocking = SocketModeHandler(app, app_token)
+    handler.start()

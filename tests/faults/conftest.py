@@ -5,9 +5,8 @@ restart the bot on the same database, as a second process or a restart would."""
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,17 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 
 from bot.answering.chat_model import ChatModel
-from bot.answering.service import AnsweringService, AnswerOptions
-from bot.kudos.store import KudosRow
+from bot.kudos.service import RETRY_DELAYS
 from bot.settings import Settings
-from bot.slack.app import build_app, make_client
-from bot.slack.server import make_http_server
+from bot.slack.app import make_client
 from bot.store import Store
-from bot.store_models import FeedbackRow, QuestionRow
+from bot.store.models import FeedbackRow, KudosRow, QuestionRow
 from ingest.index import KnowledgeIndex
-from tests.scenario.conftest import (  # noqa: F401 - fixtures shared with the scenarios
-    LEAD,
-    MANAGER,
-    SECRET,
-    Harness,
-    shared_scenario_index,
-)
+from tests.harness import Harness, bot_settings, running_bot, wait_until
+from tests.scenario.conftest import shared_scenario_index  # noqa: F401 - the fixture
 from tests.scenario.fake_slack import BOT_USER, FakeSlack
+
+__all__ = ["CLIENT_TIMEOUT_S", "Bot", "Faults", "database_down", "text_of", "wait_until"]
 
 # The Slack client's timeout in these tests: short, so a "timed out" call is quick to see.
 CLIENT_TIMEOUT_S = 1
@@ -70,62 +64,56 @@ class Faults:
     bots: list[Bot] = field(default_factory=list)
 
     def settings(self) -> Settings:
-        return Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            slack_bot_token="xoxb-test",
-            slack_signing_secret=SECRET,
-            slack_api_url=self.fake.url,
-            knowledge_dir=self.knowledge,
-            data_dir=self.tmp_path / "data",
-            leads=LEAD,
-            lead_contact="Aiko (@aiko)",
-            wins_channel="CWINS",
-            review_channel="CREVIEW",
-            kudos_managers=MANAGER,
-        )
+        return bot_settings(self.fake, self.knowledge, self.tmp_path / "data")
 
     def start_bot(
-        self, *, chat: ChatModel | None = None, llm_timeout: float = 20.0, index: Any = None
+        self,
+        *,
+        chat: ChatModel | None = None,
+        llm_timeout: float = 20.0,
+        index: KnowledgeIndex | None = None,
+        kudos_retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> Bot:
-        """Start (or restart) the bot on the shared store, fake Slack and index."""
+        """Start (or restart) the bot on the shared store, fake Slack and index; `index`, if
+        given, is the one answers come from."""
         settings = self.settings()
         client = make_client(settings)
         client.timeout = CLIENT_TIMEOUT_S
-        answerer = AnsweringService(
-            index=index or self.index,
-            chat=chat,
-            options=AnswerOptions(cx_lead=settings.lead_contact, llm_timeout_seconds=llm_timeout),
+        running = contextlib.ExitStack()
+        harness = running.enter_context(
+            running_bot(
+                settings,
+                fake=self.fake,
+                index=self.index,
+                store=self.store,
+                chat=chat,
+                answer_index=index,
+                llm_timeout=llm_timeout,
+                client=client,
+                kudos_retry_delays=kudos_retry_delays,
+            )
         )
-        app = build_app(
-            settings, index=self.index, answerer=answerer, store=self.store, client=client
-        )
-        server = make_http_server(app, host="127.0.0.1", port=0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
-        harness = Harness(
-            fake=self.fake, app=app, store=self.store, url=url, settings=settings, index=self.index
-        )
-
-        def stop() -> None:
-            server.shutdown()
-            server.server_close()
-
-        bot = Bot(harness=harness, stop=stop)
+        bot = Bot(harness=harness, stop=running.close)
         self.bots.append(bot)
         return bot
+
+    def settle(self) -> None:
+        """Wait until every bot started here is done (see `Harness.settle`)."""
+        for bot in self.bots:
+            bot.harness.settle()
 
     # -- what is durably stored ------------------------------------------------------------
 
     def kudos_rows(self) -> list[KudosRow]:
-        with self.store.session() as s:
+        with self.store.database.session() as s:
             return list(s.scalars(select(KudosRow).order_by(KudosRow.id)))
 
     def questions(self, user: str) -> list[QuestionRow]:
-        with self.store.session() as s:
+        with self.store.database.session() as s:
             return list(s.scalars(select(QuestionRow).where(QuestionRow.user_id == user)))
 
     def feedback(self, question_id: int) -> list[FeedbackRow]:
-        with self.store.session() as s:
+        with self.store.database.session() as s:
             return list(
                 s.scalars(select(FeedbackRow).where(FeedbackRow.question_id == question_id))
             )
@@ -143,23 +131,11 @@ class Faults:
     def wait_posted(
         self, channel: str, count: int = 1, timeout: float = 30.0
     ) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.posted(channel)
-            if len(found) >= count:
-                return found
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} post(s) in {channel}, got {self.posted(channel)}")
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+        return wait_until(
+            lambda: found if len(found := self.posted(channel)) >= count else [],
+            timeout,
+            f"{count} post(s) in {channel}",
+        )
 
 
 @contextlib.contextmanager

@@ -6,7 +6,6 @@ CX_DATABASE_URL points at one (server-side connections killed)."""
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -16,7 +15,8 @@ from sqlalchemy.engine import make_url
 
 from bot.slack.blocks import ACTION_FEEDBACK_UP
 from bot.store import Store
-from tests.faults.conftest import MANAGER, Faults, database_down, text_of, wait_until
+from tests.faults.conftest import Faults, database_down, text_of, wait_until
+from tests.harness import MANAGER
 
 QUESTION = "How much can store staff refund without approval?"
 QUOTE = "Kenji carried my shopping to the car in the rain, thank you so much!"
@@ -36,7 +36,7 @@ def test_event_during_an_outage_is_refused_and_answered_on_slacks_retry(faults: 
     assert status == 200
     [answer] = faults.wait_posted("C1")
     assert answer["thread_ts"] == ts and "Sources" in text_of(answer)
-    time.sleep(0.5)
+    faults.settle()
     assert len(faults.posted("C1")) == 1 and len(faults.questions("U0001")) == 1
 
 
@@ -63,7 +63,7 @@ def test_kudos_during_an_outage_is_not_posted_and_the_sender_keeps_their_words(
     assert faults.posted("CWINS") == [] and faults.kudos_rows() == []
     bot.harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)  # sent again
     faults.wait_posted("CWINS")
-    time.sleep(0.5)
+    faults.settle()
     assert len(faults.posted("CWINS")) == 1 and len(faults.kudos_rows()) == 1
 
 

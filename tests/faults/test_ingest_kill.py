@@ -1,7 +1,7 @@
 """An ingest killed mid-way (SIGKILL while embedding, as an OOM killer or a redeploy would):
 questions are still answered from the previous generation, and the next ingest completes,
 reusing the vectors the killed one had already written. (Crash safety of the index itself
-is unit-tested in tests/unit/test_index.py; this is the whole process.)"""
+is tested in-process in tests/integration/test_index.py; this is the whole process.)"""
 
 from __future__ import annotations
 

@@ -4,14 +4,12 @@ feedback clicked meanwhile is kept."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from bot.kudos.store import PENDING
 from bot.slack.blocks import ACTION_FEEDBACK_DOWN, ACTION_FEEDBACK_UP
-from bot.slack.kudos import KudosFlow
-from tests.faults.conftest import CLIENT_TIMEOUT_S, MANAGER, Faults, text_of, wait_until
+from bot.store.kudos import PENDING
+from tests.faults.conftest import CLIENT_TIMEOUT_S, Faults, text_of, wait_until
+from tests.harness import MANAGER
 from tests.scenario.fake_slack import Failure
 
 QUESTION = "How much can store staff refund without approval?"
@@ -38,7 +36,7 @@ def test_answer_is_posted_once_after_slack_errors(
     [answer] = faults.wait_posted("C1")
     assert answer["thread_ts"] == ts and "Sources" in text_of(answer)
     assert "Sorry" not in text_of(answer)
-    time.sleep(0.5)  # a second post would come right after the first
+    faults.settle()
     assert len(faults.posted("C1")) == 1
     attempts = faults.fake.calls_to("chat.postMessage")
     assert len(attempts) == len(failures) + 1  # every failure was retried once, no more
@@ -60,12 +58,9 @@ def test_answer_when_slack_stays_down_is_logged_and_the_next_one_posts(faults: F
     assert "Sources" in text_of(answer)
 
 
-def test_kudos_during_a_slack_outage_is_stored_then_posted_once(
-    faults: Faults, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(KudosFlow, "retry_delays", (0.5, 1.0, 2.0))
+def test_kudos_during_a_slack_outage_is_stored_then_posted_once(faults: Faults) -> None:
     faults.fake.fail_next("chat.postMessage", *SLACK_DOWN)
-    bot = faults.start_bot()
+    bot = faults.start_bot(kudos_retry_delays=(0.5, 1.0, 2.0))
     bot.harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
     [confirmation] = faults.fake.wait_for("response_url")
     assert (
@@ -80,7 +75,7 @@ def test_kudos_during_a_slack_outage_is_stored_then_posted_once(
     wait_until(lambda: faults.kudos_rows()[0].posted_ts not in (None, PENDING), what="posted")
     # A restart (a second bot process) retries what is owed: nothing is.
     faults.start_bot()
-    time.sleep(1.0)
+    faults.settle()
     assert len(faults.posted("CWINS")) == 1
     assert len(faults.kudos_rows()) == 1
 
@@ -96,12 +91,9 @@ def test_kudos_rate_limited_is_posted_once_by_the_client_retry(faults: Faults) -
     assert row.posted_ts == win.get("ts") or row.posted_ts not in (None, PENDING)
 
 
-def test_nomination_during_an_outage_is_posted_for_review_after_a_restart(
-    faults: Faults, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(KudosFlow, "retry_delays", (3600.0,))  # only the restart retries
+def test_nomination_during_an_outage_is_posted_for_review_after_a_restart(faults: Faults) -> None:
     faults.fake.fail_next("chat.postMessage", *SLACK_DOWN)
-    first = faults.start_bot()
+    first = faults.start_bot(kudos_retry_delays=(3600.0,))  # only the restart retries
     first.harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user="U0NOMINATOR")
     [confirmation] = faults.fake.wait_for("response_url")
     assert "for review as soon as Slack is back" in confirmation.args["text"]
@@ -114,7 +106,7 @@ def test_nomination_during_an_outage_is_posted_for_review_after_a_restart(
     assert "kudos_approve" in text_of(review)
     wait_until(lambda: faults.kudos_rows()[0].posted_ts != PENDING, what="marked posted")
     faults.start_bot()  # and another: nothing owed any more
-    time.sleep(1.0)
+    faults.settle()
     assert len(faults.posted("CREVIEW")) == 1 and len(faults.kudos_rows()) == 1
 
 
@@ -127,7 +119,7 @@ def test_two_processes_retrying_post_a_win_once(faults: Faults) -> None:
     faults.start_bot()
     faults.start_bot()
     faults.wait_posted("CWINS")
-    time.sleep(1.0)
+    faults.settle()
     assert len(faults.posted("CWINS")) == 1
 
 
@@ -139,6 +131,6 @@ def test_feedback_clicked_during_an_outage_is_stored(faults: Faults) -> None:
     faults.fake.fail_next("chat.postEphemeral", *SLACK_DOWN)
     bot.harness.action(ACTION_FEEDBACK_UP, str(logged.id), user="U0001")
     bot.harness.action(ACTION_FEEDBACK_DOWN, str(logged.id), user="U0002")
-    votes = wait_until(lambda: len(faults.feedback(logged.id)) == 2 and faults.feedback(logged.id))
+    votes = wait_until(lambda: v if len(v := faults.feedback(logged.id)) == 2 else [])
     assert sorted((v.user_id, v.helpful) for v in votes) == [("U0001", True), ("U0002", False)]
     assert answer["thread_ts"]

@@ -30,7 +30,7 @@ import pytest
 from bot.store import Store
 from tests import servers
 from tests.conftest import REFUNDS_EN, REFUNDS_JA, WAREHOUSE_EN, write
-from tests.scenario.conftest import SECRET, event_body, signed_post
+from tests.harness import SECRET, event_body, signed_post
 from tests.scenario.fake_slack import Call, FakeSlack
 from tests.scenario.test_questions import mention
 

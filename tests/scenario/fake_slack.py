@@ -41,6 +41,11 @@ class FakeSlack:
         self.failures: dict[str, list[Failure]] = {}
         self.titles: dict[str, str] = {}
         self.locales: dict[str, str] = {}
+        # users.info fields per user, over the defaults (a member of TEAM): `team_id`,
+        # `is_restricted`, `is_ultra_restricted`, `is_stranger`, `deleted`, `is_bot`...
+        self.people: dict[str, dict[str, Any]] = {}
+        self.groups: dict[str, list[str]] = {}  # usergroups.users.list
+        self.shared_channels: set[str] = set()  # conversations.info: is_ext_shared
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> messages
         self._ts = 1_700_000_000.0
         handler = type("Handler", (_Handler,), {"fake": self})
@@ -143,15 +148,20 @@ class FakeSlack:
             }
         if method == "users.info":
             user = str(args.get("user"))
-            return {
-                "ok": True,
-                "user": {
-                    "id": user,
-                    "is_bot": False,
-                    "locale": self.locales.get(user, ""),
-                    "profile": {"title": self.titles.get(user, ""), "real_name": f"User {user}"},
-                },
+            record = {
+                "id": user,
+                "team_id": TEAM,
+                "is_bot": False,
+                "locale": self.locales.get(user, ""),
+                "profile": {"title": self.titles.get(user, ""), "real_name": f"User {user}"},
             }
+            return {"ok": True, "user": record | self.people.get(user, {})}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.groups.get(str(args.get("usergroup")), [])}
+        if method == "conversations.info":
+            channel = str(args.get("channel"))
+            shared = channel in self.shared_channels
+            return {"ok": True, "channel": {"id": channel, "is_ext_shared": shared}}
         return {"ok": True, "ts": self.next_ts()}
 
 

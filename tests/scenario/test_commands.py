@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-from tests.scenario.conftest import LEAD, Harness
+from tests.harness import LEAD, Harness
 
 
 def test_cx_answers_privately_with_a_share_button(harness: Harness) -> None:
@@ -76,7 +77,6 @@ def test_help(harness: Harness) -> None:
     assert "/cx role" in json.dumps(reply.args["blocks"])
 
 
-def _long_ago():  # type: ignore[no-untyped-def]
-    import datetime as dt
+def _long_ago() -> dt.datetime:
 
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=1)

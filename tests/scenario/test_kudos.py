@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.kudos.store import KudosStore
 from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
 from tests.conftest import make_index
-from tests.scenario.conftest import MANAGER, Harness
+from tests.harness import MANAGER, Harness, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +70,17 @@ def submission(
 def test_manager_kudos_is_celebrated_once_in_the_wins_channel(harness: Harness) -> None:
     status, _, _ = harness.slash("/kudos", f"<@U0KENJI|kenji> {QUOTE}", user=MANAGER)
     assert status == 200
-    [post] = harness.fake.wait_for("chat.postMessage")
-    assert post.args["channel"] == "CWINS"
+    # The celebration, then a DM to the celebrated person with the customer's words.
+    post, thanks = harness.fake.wait_for("chat.postMessage", count=2)
+    assert post.args["channel"] == "CWINS" and thanks.args["channel"] == "U0KENJI"
+    assert "called me back" in text_of(thanks)
     posted = text_of(post)
     assert "<@U0KENJI>" in posted and "called me back" in posted
     assert "Own it" in posted  # the value suggested from the vision
     assert f"<@{MANAGER}>" in posted
     [confirm] = harness.fake.wait_for("response_url")
     assert "celebrated" in confirm.args["text"]
-    [win] = KudosStore(harness.store).wins()
+    [win] = harness.store.kudos.wins()
     assert win.recipients == ["U0KENJI"] and win.status == "broadcast"
 
 
@@ -93,7 +93,7 @@ def test_kudos_alone_opens_the_modal_and_a_double_submit_posts_once(harness: Har
     assert harness.interactive(payload)[0] == 200
     assert harness.interactive(payload)[0] == 200  # the same submit delivered twice
     harness.fake.wait_for("chat.postMessage", count=2)  # the celebration and the thanks
-    time.sleep(0.5)
+    harness.settle()
     posts = harness.fake.calls_to("chat.postMessage")
     wins = [c for c in posts if c.args["channel"] == "CWINS"]
     assert len(wins) == 1 and "☎️" in text_of(wins[0])
@@ -129,7 +129,7 @@ def test_nomination_approved_then_broadcast(harness: Harness) -> None:
     harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user="U0NOMINATOR")
     [review] = harness.fake.wait_for("chat.postMessage")
     assert review.args["channel"] == "CREVIEW" and "kudos_approve" in text_of(review)
-    kudos_id = KudosStore(harness.store).by_key  # noqa: F841 - the id is in the button
+    kudos_id = harness.store.kudos.by_key  # noqa: F841 - the id is in the button
     value = next(
         e["value"]
         for b in review.args["blocks"]
@@ -142,13 +142,13 @@ def test_nomination_approved_then_broadcast(harness: Harness) -> None:
     responses = harness.fake.wait_for("response_url", count=2)
     assert any("Only kudos managers" in r.args.get("text", "") for r in responses)
     harness.action("kudos_approve", value, user=MANAGER)
-    posts = harness.fake.wait_for("chat.postMessage", count=3)
+    posts = harness.fake.wait_for("chat.postMessage", count=4)
     channels = [p.args["channel"] for p in posts]
-    assert "CWINS" in channels and "U0NOMINATOR" in channels
+    assert "CWINS" in channels and "U0NOMINATOR" in channels and "U0KENJI" in channels
     win = next(p for p in posts if p.args["channel"] == "CWINS")
     assert "U0NOMINATOR" in text_of(win) and "U0KENJI" in text_of(win)
     harness.action("kudos_approve", value, user=MANAGER)  # a second click
-    time.sleep(0.5)
+    harness.settle()
     assert sum(p.args["channel"] == "CWINS" for p in harness.fake.calls_to("chat.postMessage")) == 1
 
 
@@ -175,20 +175,20 @@ def test_quote_is_redacted_and_escaped_everywhere(harness: Harness) -> None:
         "<!here> everyone should know how kind Kenji was."
     )
     harness.slash("/kudos", f"<@U0KENJI> {quote}", user=MANAGER)
-    [post] = harness.fake.wait_for("chat.postMessage")
-    posted = text_of(post)
-    assert "taro@example.com" not in posted and "090-1234-5678" not in posted
-    assert "<!here>" not in posted and "&lt;!here&gt;" in posted
-    [win] = KudosStore(harness.store).wins()
+    for post in harness.fake.wait_for("chat.postMessage", count=2):  # the win, the thanks DM
+        posted = text_of(post)
+        assert "taro@example.com" not in posted and "090-1234-5678" not in posted
+        assert "<!here>" not in posted and "&lt;!here&gt;" in posted
+    [win] = harness.store.kudos.wins()
     assert "taro@example.com" not in win.quote and "090-1234-5678" not in win.quote
     assert "[email]" in win.quote and "[phone]" in win.quote
     index = harness.index
     assert index is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and f"wins/{win.id}.md" not in index.state.files:
-        time.sleep(0.1)
+    wait_until(lambda: f"wins/{win.id}.md" in index.files(), what="the win to be indexed")
     indexed = [
-        c.chunk.text for c in index.state.chunks.values() if c.chunk.path == f"wins/{win.id}.md"
+        chunk.text
+        for chunk_id in index.chunk_ids(f"wins/{win.id}.md")
+        if (chunk := index.chunk(chunk_id)) is not None
     ]
     assert indexed and all("taro@example.com" not in t and "090-1234" not in t for t in indexed)
 
@@ -202,9 +202,7 @@ def test_a_broadcast_win_becomes_knowledge(harness: Harness) -> None:
     harness.fake.wait_for("chat.postMessage")
     index = harness.index
     assert index is not None
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(p.startswith("wins/") for p in index.state.files):
-        time.sleep(0.1)
+    wait_until(lambda: any(p.startswith("wins/") for p in index.files()), what="a win indexed")
     from bot.answering.service import AnsweringService
 
     answer = AnsweringService(index=index).answer("examples of great service at delivery")
@@ -220,7 +218,7 @@ def test_digest_posts_numbers_quotes_and_a_chart(harness: Harness) -> None:
 
     harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
     harness.fake.wait_for("chat.postMessage")
-    kudos = KudosStore(harness.store)
+    kudos = harness.store.kudos
     digest = build_digest(kudos, now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
     assert digest.wins == 1 and digest.recognised == ["U0KENJI"] and digest.quotes == [QUOTE]
     post_digest(harness.app.client, "CWINS", digest)
@@ -229,8 +227,8 @@ def test_digest_posts_numbers_quotes_and_a_chart(harness: Harness) -> None:
     posts = harness.fake.calls_to("chat.postMessage")
     assert "This week" in text_of(posts[-1]) and "U0KENJI" in text_of(posts[-1])
     # The scheduled job in several processes posts once per week.
-    assert scheduled_digest(harness.app.client, "CWINS", kudos) is True
-    assert scheduled_digest(harness.app.client, "CWINS", kudos) is False
+    assert scheduled_digest(harness.app.client, "CWINS", kudos, harness.store) is True
+    assert scheduled_digest(harness.app.client, "CWINS", kudos, harness.store) is False
 
 
 def test_wins_on_app_home_and_in_cx_wins(harness: Harness) -> None:
@@ -250,8 +248,10 @@ def test_wins_on_app_home_and_in_cx_wins(harness: Harness) -> None:
 
 def test_celebration_speaks_the_senders_language(harness: Harness) -> None:
     harness.fake.locales[MANAGER] = "ja-JP"
+    harness.fake.locales["U0KENJI"] = "ja-JP"
     harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
-    [post] = harness.fake.wait_for("chat.postMessage")
+    post, thanks = harness.fake.wait_for("chat.postMessage", count=2)
+    assert "お客さまからあなたへの言葉" in text_of(thanks)  # the recipient's own language
     posted = text_of(post)
     assert "called me back" in posted  # the customer's words as they were
     assert "体現したバリュー" in posted or "感謝の声" in posted or "うれしいお声" in posted

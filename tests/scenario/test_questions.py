@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_bolt.request import BoltRequest
 
-from tests.scenario.conftest import LEAD, Harness
+from tests.harness import LEAD, Harness
 from tests.scenario.fake_slack import BOT_USER, Failure
 
 
@@ -46,7 +46,7 @@ def test_mention_gets_one_threaded_reply_with_sources(harness: Harness) -> None:
     text = blocks_text(call.args["blocks"])
     assert "¥5,000" in text and "Refunds and remedies" in text
     assert "cx_feedback_up" in text and "cx_ask_person" in text
-    time.sleep(0.3)
+    harness.settle()
     assert len(harness.fake.calls_to("chat.postMessage")) == 1
 
 
@@ -112,7 +112,7 @@ def test_thread_message_without_the_bot_is_ignored(harness: Harness) -> None:
     }
     harness.event(event, event_id="Ev4")
     harness.fake.wait_for("conversations.replies")
-    time.sleep(0.3)
+    harness.settle()
     assert harness.fake.calls_to("chat.postMessage") == []
 
 
@@ -125,7 +125,7 @@ def test_retried_event_is_answered_once(harness: Harness) -> None:
         status, _, _ = harness.event(event, event_id="EvRetry", headers=headers)
         assert status == 200
     harness.fake.wait_for("chat.postMessage")
-    time.sleep(0.5)
+    harness.settle()
     assert len(harness.fake.calls_to("chat.postMessage")) == 1
 
 
@@ -134,7 +134,7 @@ def test_bad_signature_and_old_timestamp_are_rejected(harness: Harness) -> None:
     assert status == 401
     status, _, _ = harness.event(mention("hi"), event_id="EvOld", timestamp=int(time.time()) - 3600)
     assert status == 401
-    time.sleep(0.3)
+    harness.settle()
     assert harness.fake.calls_to("chat.postMessage") == []
 
 
@@ -147,7 +147,7 @@ def test_bots_edits_and_deletions_are_ignored(harness: Harness) -> None:
         base | {"subtype": "message_changed", "message": {"text": "edited"}}, event_id="EvB2"
     )
     harness.event(base | {"subtype": "message_deleted"}, event_id="EvB3")
-    time.sleep(0.5)
+    harness.settle()
     assert harness.fake.calls_to("chat.postMessage") == []
 
 

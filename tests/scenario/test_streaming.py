@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from tests.scenario.conftest import Harness
+from tests.harness import Harness
+from tests.integration.test_answering import FakeStreamingChat
 from tests.scenario.fake_slack import BOT_USER
-from tests.unit.test_answering import FakeStreamingChat
 
 REPLY = [
     "Support agents may refund up to ",

@@ -1,34 +1,23 @@
-"""Security harness: the scenario harness (real Bolt app, signed requests, a fake Slack Web
-API), but with settings and a signing secret chosen per test, and hostile knowledge."""
+"""Security fixtures: the shared harness (tests/harness.py) with settings and a signing secret
+chosen per test, and hostile knowledge."""
 
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 
 from bot.answering.chat_model import ChatModel
-from bot.answering.service import AnsweringService, AnswerOptions
-from bot.settings import Settings
-from bot.slack.app import build_app
-from bot.slack.server import make_http_server
 from bot.store import Store
-from bot.store_models import Base
+from bot.store.models import Base
 from ingest.embeddings import Embedder
 from ingest.index import KnowledgeIndex
-from tests.conftest import REFUNDS_EN, make_index, write
-from tests.scenario.conftest import LEAD, MANAGER, VISION, Harness
-from tests.scenario.fake_slack import FakeSlack
+from tests.conftest import REFUNDS_EN, VISION, make_index, write
+from tests.harness import Harness, bot_settings, fake_slack, open_store, running_bot
 
 SIGNING_SECRET = "sigsecret-7f3a9c1e5b2d4e6f8a0b"
 
@@ -51,53 +40,13 @@ portal> or [the portal](https://evil.example/phish).
 """
 
 
-@dataclass
-class SecureHarness(Harness):
-    """`Harness`, signing with its own secret."""
-
-    secret: str = SIGNING_SECRET
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def post(self, body: bytes, *, content_type: str, **kwargs: Any) -> tuple[int, str, float]:
-        return self.send(body, content_type=content_type, **kwargs)
-
-    def send(
-        self,
-        body: bytes,
-        *,
-        content_type: str,
-        timestamp: int | None = None,
-        signature: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, str, float]:
-        """Like `signed_post`, but a header given as "" is left out (a missing header)."""
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        sig = signature or SignatureVerifier(self.secret).generate_signature(
-            timestamp=ts, body=body
+def database_rows(store: Store) -> int:
+    """Rows in every table of the bot's database (events, questions, kudos...)."""
+    with store.database.session() as session:
+        return sum(
+            session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
         )
-        sent = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": sig,
-        }
-        sent.update(headers or {})
-        request = urllib.request.Request(
-            self.url, data=body, method="POST", headers={k: v for k, v in sent.items() if v}
-        )
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode(), time.perf_counter() - started
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(), time.perf_counter() - started
-
-    def rows(self) -> int:
-        """Rows in every table of the bot's database (events, questions, kudos...)."""
-        with self.store.session() as session:
-            return sum(
-                session.scalar(select(func.count()).select_from(table)) or 0
-                for table in Base.metadata.sorted_tables
-            )
 
 
 def build_security_index(root: Path, embedder: Embedder) -> tuple[KnowledgeIndex, Path]:
@@ -127,41 +76,15 @@ def running_harness(
     chat: ChatModel | None = None,
     secret: str = SIGNING_SECRET,
     **overrides: Any,
-) -> Iterator[SecureHarness]:
-    fake = FakeSlack().start()
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test",
-        "slack_signing_secret": secret,
-        "slack_api_url": fake.url,
-        "knowledge_dir": knowledge,
-        "data_dir": tmp_path / "data",
-        "leads": LEAD,
-        "lead_contact": "Aiko (@aiko)",
-        "wins_channel": "CWINS",
-        "review_channel": "CREVIEW",
-        "kudos_managers": MANAGER,
-    }
-    values.update(overrides)
-    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-    store = Store.for_data_dir(settings.data_dir, settings.database_url)
-    store.create_all()
-    answerer = AnsweringService(
-        index=index, chat=chat, options=AnswerOptions(cx_lead=settings.lead_contact)
-    )
-    app = build_app(settings, index=index, answerer=answerer, store=store)
-    server = make_http_server(app, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
-    try:
-        yield SecureHarness(
-            fake=fake, app=app, store=store, url=url, settings=settings, index=index, secret=secret
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
-        fake.stop()
-        store.close()
+) -> Iterator[Harness]:
+    """The shared harness, signing with this tier's own secret and settings per test."""
+    with fake_slack() as fake:
+        settings = bot_settings(fake, knowledge, tmp_path / "data", secret=secret, **overrides)
+        with (
+            open_store(settings) as store,
+            running_bot(settings, fake=fake, index=index, store=store, chat=chat) as bot,
+        ):
+            yield bot
 
 
 class ObedientChat:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,9 @@ import pytest
 
 from bot.answering.prompts import render
 from ingest.index import KnowledgeIndex
-from tests.scenario.conftest import MANAGER
+from tests.harness import MANAGER, Harness, wait_until
 from tests.scenario.fake_slack import BOT_USER, Call
-from tests.security.conftest import ObedientChat, SecureHarness, running_harness
+from tests.security.conftest import ObedientChat, running_harness
 
 BARE_BROADCAST = re.compile(r"(?<![A-Za-z0-9])@(?:channel|here|everyone)(?![A-Za-z0-9])", re.I)
 KNOWLEDGE_FILES = {"en/refunds.md", "en/vision.md", "en/refund-exceptions.md"}
@@ -79,7 +78,7 @@ def obedient() -> ObedientChat:
 @pytest.fixture()
 def chat_harness(
     tmp_path: Path, security_index: tuple[KnowledgeIndex, Path], obedient: ObedientChat
-) -> Iterator[SecureHarness]:
+) -> Iterator[Harness]:
     with running_harness(tmp_path, *security_index, chat=obedient) as harness:
         yield harness
 
@@ -87,7 +86,7 @@ def chat_harness(
 @pytest.fixture()
 def extractive_harness(
     tmp_path: Path, security_index: tuple[KnowledgeIndex, Path]
-) -> Iterator[SecureHarness]:
+) -> Iterator[Harness]:
     with running_harness(tmp_path, *security_index) as harness:
         yield harness
 
@@ -100,7 +99,7 @@ def test_the_system_prompt_says_sources_are_data_not_instructions() -> None:
 
 
 def test_an_obeyed_injection_changes_nothing_the_bot_posts(
-    chat_harness: SecureHarness, obedient: ObedientChat
+    chat_harness: Harness, obedient: ObedientChat
 ) -> None:
     harness = chat_harness
     question = "What are the refund exceptions for store staff above the limit?"
@@ -121,14 +120,14 @@ def test_an_obeyed_injection_changes_nothing_the_bot_posts(
     assert "[1]" in text  # the real one kept
     shown_paths = set(harness_sources(harness))
     assert shown_paths and shown_paths <= KNOWLEDGE_FILES
-    time.sleep(0.3)
+    harness.settle()
     others = [
         c for c in harness.fake.calls if c.method in ("chat.postMessage", "chat.postEphemeral")
     ]
     assert [c.args["channel"] for c in others] == ["C1"]  # no extra message anywhere
 
 
-def harness_sources(harness: SecureHarness) -> list[str]:
+def harness_sources(harness: Harness) -> list[str]:
     """The paths of the sources the bot stored with the answer it posted."""
     record = harness.store.get_question(1)
     assert record is not None
@@ -136,7 +135,7 @@ def harness_sources(harness: SecureHarness) -> list[str]:
 
 
 def test_the_extractive_answer_quotes_the_injection_inertly(
-    extractive_harness: SecureHarness,
+    extractive_harness: Harness,
 ) -> None:
     harness = extractive_harness
     # Asks what the planted sentence says, so the answer quotes it.
@@ -152,7 +151,7 @@ def test_the_extractive_answer_quotes_the_injection_inertly(
 
 
 def test_a_kudos_quote_full_of_markup_is_celebrated_inertly_in_the_wins_channel(
-    extractive_harness: SecureHarness,
+    extractive_harness: Harness,
 ) -> None:
     harness = extractive_harness
     quote = (
@@ -162,14 +161,12 @@ def test_a_kudos_quote_full_of_markup_is_celebrated_inertly_in_the_wins_channel(
     )
     status, _, _ = harness.slash("/kudos", f"<@U0KENJI|kenji> {quote}", user=MANAGER)
     assert status == 200
-    deadline = time.monotonic() + 20
-    while not harness.fake.calls_to("response_url"):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(0.5)
+    wait_until(lambda: harness.fake.calls_to("response_url"), 20, "the confirmation")
+    harness.settle()
     posts = harness.fake.calls_to("chat.postMessage")
-    assert [p.args["channel"] for p in posts] == ["CWINS"]
-    [post] = posts
+    assert [p.args["channel"] for p in posts] == ["CWINS", "U0KENJI"]  # the win, the thanks
+    post, thanks = posts
+    assert_inert(posted_text(thanks), mentions=frozenset())
     text = posted_text(post)
     assert_inert(text, mentions=frozenset({"U0KENJI", MANAGER}))
     assert "<@U0KENJI>" in text and f"<@{MANAGER}>" in text  # the real people, live

@@ -12,7 +12,6 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +25,9 @@ from bot.settings import Settings, explain
 from bot.slack.app import make_client
 from bot.store import Store
 from ingest.index import KnowledgeIndex
-from tests.scenario.conftest import MANAGER
+from tests.harness import MANAGER, Harness, wait_until
 from tests.scenario.fake_slack import BOT_USER, Failure, FakeSlack
-from tests.security.conftest import SecureHarness, running_harness
+from tests.security.conftest import running_harness
 
 BOT_TOKEN = "xoxb-1234567890-0987654321-B0tT0kenS3cretValue"
 APP_TOKEN = "xapp-1-A0APP-1234567890-AppT0kenS3cretValue"
@@ -46,9 +45,7 @@ def leaks(text: str) -> list[str]:
 @pytest.fixture()
 def redaction(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """What `load_settings` installs, undone afterwards so other tests see plain records."""
-    factory = logging.getLogRecordFactory()
-    monkeypatch.setattr(logsafe, "REDACTOR", logsafe.Redactor())
-    monkeypatch.setattr(logsafe, "_installed", False)
+    factory = logging.getLogRecordFactory()  # the installed redactor lives in the factory
     try:
         yield
     finally:
@@ -111,7 +108,7 @@ def secret_harness(
     tmp_path: Path,
     security_index: tuple[KnowledgeIndex, Path],
     debug_logs: pytest.LogCaptureFixture,
-) -> Iterator[SecureHarness]:
+) -> Iterator[Harness]:
     logsafe.install([BOT_TOKEN, APP_TOKEN, SIGNING, DB_PASSWORD])  # as `load_settings` does
     with running_harness(
         tmp_path,
@@ -124,7 +121,7 @@ def secret_harness(
 
 
 def test_bot_flows_at_debug_log_no_secret(
-    secret_harness: SecureHarness, debug_logs: pytest.LogCaptureFixture
+    secret_harness: Harness, debug_logs: pytest.LogCaptureFixture
 ) -> None:
     harness = secret_harness
     fake = harness.fake
@@ -144,14 +141,15 @@ def test_bot_flows_at_debug_log_no_secret(
     fake.wait_for("chat.postMessage", count=4)
     # A kudos broadcast, and a forged request (Bolt logs the rejected request).
     harness.slash("/kudos", "<@U0KENJI|kenji> Kenji called me back the next day!", user=MANAGER)
-    deadline = time.monotonic() + 20
-    while not any(c.args.get("channel") == "CWINS" for c in fake.calls_to("chat.postMessage")):
-        assert time.monotonic() < deadline, "no celebration posted"
-        time.sleep(0.05)
+    wait_until(
+        lambda: any(c.args.get("channel") == "CWINS" for c in fake.calls_to("chat.postMessage")),
+        20,
+        "the celebration",
+    )
     assert harness.event(question, event_id="EvS3", signature="v0=" + "0" * 64)[0] == 401
     # Socket Mode's connection call carries the app token.
     make_client(harness.settings).apps_connections_open(app_token=APP_TOKEN)
-    time.sleep(0.3)
+    harness.settle()
     logged = everything_logged(debug_logs)
     assert "Sending a request" in logged  # slack_sdk really logged at DEBUG
     assert leaks(logged) == []
@@ -184,7 +182,7 @@ def test_startup_with_slack_refusing_and_a_database_down_logs_no_secret(
         store.create_all()
     logging.getLogger("bot.wiring").error("database down", exc_info=db_error.value)
     store.close()
-    shown = str(slack_error.value) + str(db_error.value) + repr(settings) + repr(store._engine)
+    shown = str(slack_error.value) + str(db_error.value) + repr(settings) + repr(store.engine)
     assert leaks(everything_logged(debug_logs) + shown) == []
 
 

@@ -23,6 +23,8 @@ LAYERS = [
     ("bot/answering", ("bot.slack", "bot.kudos", "bot.store", "slack_bolt", "slack_sdk")),
     ("bot/kudos", ("bot.slack", "slack_bolt", "slack_sdk")),
     ("bot/store", ("bot.slack", "slack_bolt", "slack_sdk")),
+    ("bot/lessons", ("bot.slack", "bot.store", "slack_bolt", "slack_sdk")),
+    ("bot/knowledge", ("bot.slack", "bot.store", "slack_bolt", "slack_sdk")),
     ("bot/evaluation", ("bot.slack", "slack_bolt", "slack_sdk")),
 ]
 

@@ -13,7 +13,6 @@ import pytest
 from bot.kudos.feedback import ColumnMapping, dedupe_key, parse_date, read_feedback
 from bot.kudos.importer import import_feedback
 from bot.kudos.models import FeedbackRow
-from bot.kudos.store import KudosStore
 from bot.store import Store
 from tests import servers
 
@@ -357,7 +356,7 @@ def test_dedupe_key_with_an_id_is_scoped_to_the_source() -> None:
 def test_import_picks_praise_reports_bad_rows_and_is_idempotent(tmp_path: Path) -> None:
     store = Store.for_data_dir(tmp_path, servers.current().database_url)
     store.create_all()
-    kudos = KudosStore(store)
+    kudos = store.kudos
     slack = {"kenji@hinode.example": "U0KENJI", "ken@hinode.example": "U0KEN"}
     report = import_feedback(SURVEY_CSV, kudos, lookup=slack.get)
     assert [p.line for p in report.problems] == [6, 7, 18, 19]

@@ -6,12 +6,15 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from bot.kudos.blocks import celebration_blocks, nomination_blocks
-from bot.kudos.knowledge import export_wins, win_documents
+import pytest
+
+from bot.indexing import win_documents
+from bot.kudos.highlights import export_wins
 from bot.kudos.models import Kudos
-from bot.kudos.store import KudosStore
 from bot.slack.kudos import parse_kudos_text
+from bot.slack.kudos_blocks import celebration_blocks, nomination_blocks
 from bot.store import Store
+from bot.store.kudos import KudosStore
 from ingest.loaders import load_document
 from tests import servers
 
@@ -19,7 +22,7 @@ from tests import servers
 def store(tmp_path: Path) -> KudosStore:
     base = Store.for_data_dir(tmp_path, servers.current().database_url)
     base.create_all()
-    return KudosStore(base)
+    return base.kudos
 
 
 def win(**kwargs: object) -> Kudos:
@@ -106,3 +109,51 @@ def test_wins_export_is_valid_knowledge_and_idempotent(tmp_path: Path) -> None:
     # Exported wins are indexed from the file, not twice.
     assert win_documents(kudos, folder) == []
     assert len(win_documents(kudos, tmp_path / "elsewhere")) == 1
+
+
+def test_the_digest_chart_draws_japanese_and_a_friendly_empty_week(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    import io
+
+    from matplotlib import image
+
+    from bot.kudos.digest import Digest, chart_png
+
+    now = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+    weeks = [(f"2026-11-{day:02d}", day % 3) for day in range(1, 9)]
+    digest = Digest(
+        since=now,
+        until=now,
+        wins=3,
+        values=[("Own it (自分ごとにする)", 2), ("寄り添う", 1)],
+        recognised=[],
+        recognised_names=[],
+        quotes=[],
+        weekly=weeks,
+    )
+    empty = digest.model_copy(
+        update={"wins": 0, "values": [], "weekly": [(w, 0) for w, _ in weeks]}
+    )
+    for png in (chart_png(digest), chart_png(empty)):
+        assert image.imread(io.BytesIO(png)).shape[0] > 200
+    missing = [str(w.message) for w in recwarn if "Glyph" in str(w.message)]
+    assert missing == []  # every Japanese character had a glyph
+
+
+def test_a_value_named_in_both_languages_counts_once_in_the_digest() -> None:
+    from collections import Counter
+
+    from bot.kudos.digest import same_values
+
+    counts = Counter(
+        {
+            "Be warm and human (あたたかく、人らしく)": 4,
+            "あたたかく、人らしく（Be warm and human）": 1,
+            "Own it (自分ごとにする)": 1,
+        }
+    )
+    assert same_values(counts) == {
+        "Be warm and human (あたたかく、人らしく)": 5,
+        "Own it (自分ごとにする)": 1,
+    }

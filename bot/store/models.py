@@ -1,6 +1,8 @@
 """The bot's tables (SQLAlchemy ORM), kept portable between SQLite and PostgreSQL.
 
-Only `bot.store` should import this module; everything it hands out is a pydantic model.
+Only `bot.store` should import this module; everything the stores hand out is a pydantic
+model. Every table is declared here, so `create_all` makes all of them whichever stores a
+process uses.
 """
 
 from __future__ import annotations
@@ -65,12 +67,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if not isinstance(value, dt.datetime):
-            # Aggregates such as MAX() over SQLite text can come back unparsed.
-            value = dt.datetime.fromisoformat(str(value))
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        # Aggregates such as MAX() over SQLite text can come back unparsed.
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC)
 
 
 class JSONList(TypeDecorator[list[str]]):
@@ -148,3 +149,59 @@ class FeedbackRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     # Reports go by when the vote was last cast, so a changed vote counts as recent.
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class KudosRow(Base):
+    """A kudos; `posted_ts` doubles as its outbox marker (see `bot.store.kudos`)."""
+
+    __tablename__ = "cx_kudos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recipients: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    recipient_names: Mapped[list[str]] = mapped_column(JSONList, default=list)
+    quote: Mapped[str] = mapped_column(Text)
+    touchpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    value: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sender: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    origin: Mapped[str] = mapped_column(String(16), default="slack")
+    # Unique: a double-clicked submit or a re-imported survey row cannot create a second win.
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    posted_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    posted_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class SnoozeRow(Base):
+    __tablename__ = "cx_snoozes"
+
+    path: Mapped[str] = mapped_column(String(512), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class DraftRow(Base):
+    __tablename__ = "cx_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    content: Mapped[str] = mapped_column(Text)  # the CapturedAnswer as JSON
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(64))
+    asker_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    thread_ts: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ResolvedGapRow(Base):
+    """A question (normalised) that the knowledge covers since `resolved_at`."""
+
+    __tablename__ = "cx_resolved_gaps"
+
+    question_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    path: Mapped[str] = mapped_column(String(512))
+    resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

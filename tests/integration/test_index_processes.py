@@ -48,7 +48,7 @@ def open_index(data_dir: Path) -> KnowledgeIndex:
 WRITER = """
 import sys
 from pathlib import Path
-from tests.unit.test_index_processes import open_index
+from tests.integration.test_index_processes import open_index
 report = open_index(Path(sys.argv[1])).sync_folder(Path(sys.argv[2]))
 print(report.chunks_total)
 """

@@ -1,7 +1,5 @@
 """Kudos are stored before anything is posted, so nothing is lost on the way.
 
-Tables live in the bot's database (same `Base` metadata), through the bot's `Store`.
-
 `posted_ts` doubles as an outbox, written in the same transaction as the kudos: "pending"
 (to be posted), "claim:<unix time>" (one process is posting it now; a claim older than
 `CLAIM_EXPIRES` was abandoned by a crash and may be taken over), else the posted message's ts.
@@ -14,35 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.kudos.models import Kudos
-from bot.store import Store
-from bot.store_models import Base, JSONList, UTCDateTime
-
-
-class KudosRow(Base):
-    __tablename__ = "cx_kudos"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    recipients: Mapped[list[str]] = mapped_column(JSONList, default=list)
-    recipient_names: Mapped[list[str]] = mapped_column(JSONList, default=list)
-    quote: Mapped[str] = mapped_column(Text)
-    touchpoint: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    value: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    source: Mapped[str | None] = mapped_column(Text, nullable=True)
-    sender: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    language: Mapped[str] = mapped_column(String(8), default="en")
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    origin: Mapped[str] = mapped_column(String(16), default="slack")
-    # Unique: a double-clicked submit or a re-imported survey row cannot create a second win.
-    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
-    posted_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    posted_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
-
+from bot.store.database import Database, affected
+from bot.store.models import KudosRow
 
 PENDING = "pending"
 _CLAIM = "claim:"
@@ -84,18 +59,18 @@ def _to_model(row: KudosRow) -> Kudos:
 
 
 class KudosStore:
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def add(self, kudos: Kudos) -> tuple[Kudos, bool]:
         """Store a kudos; returns (the stored kudos, whether it is new). A kudos whose
         dedupe key is already stored returns the existing one, unchanged."""
         values: dict[str, Any] = kudos.model_dump(exclude={"id", "created_at"})
         try:
-            with self.store.session() as s, s.begin():
+            with self._db.session() as s, s.begin():
                 row = KudosRow(
                     **values,
-                    created_at=kudos.created_at or self.store.now(),
+                    created_at=kudos.created_at or self._db.now(),
                     posted_ts=PENDING if kudos.status in _POSTED_STATUSES else None,
                 )
                 s.add(row)
@@ -108,12 +83,12 @@ class KudosStore:
             return existing, False
 
     def by_key(self, key: str) -> Kudos | None:
-        with self.store.session() as s:
+        with self._db.session() as s:
             row = s.scalar(select(KudosRow).where(KudosRow.dedupe_key == key))
             return _to_model(row) if row else None
 
     def get(self, kudos_id: int) -> Kudos | None:
-        with self.store.session() as s:
+        with self._db.session() as s:
             row = s.get(KudosRow, kudos_id)
             return _to_model(row) if row else None
 
@@ -124,19 +99,19 @@ class KudosStore:
         if to_status in _POSTED_STATUSES:
             # Approved: the celebration is owed now (the review post is done with).
             values |= {"posted_ts": PENDING, "posted_channel": None}
-        with self.store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             result = s.execute(
                 update(KudosRow)
                 .where(KudosRow.id == kudos_id, KudosRow.status == from_status)
                 .values(**values)
             )
-            return bool(getattr(result, "rowcount", 0) == 1)
+            return affected(result) == 1
 
     def claim_post(self, kudos_id: int) -> str | None:
         """Take the right to post this kudos: the claim token, or None when it is posted
         already or another process is posting it."""
-        now = self.store.now()
-        with self.store.session() as s, s.begin():
+        now = self._db.now()
+        with self._db.session() as s, s.begin():
             row = s.get(KudosRow, kudos_id)
             if row is None or not _due(row, now):
                 return None
@@ -151,11 +126,11 @@ class KudosStore:
                 .values(posted_ts=token)
                 .execution_options(synchronize_session=False)
             )
-            return token if getattr(result, "rowcount", 0) == 1 else None
+            return token if affected(result) == 1 else None
 
     def release(self, kudos_id: int, claim: str) -> None:
         """The post failed: back into the outbox for the next retry."""
-        with self.store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             s.execute(
                 update(KudosRow)
                 .where(KudosRow.id == kudos_id, KudosRow.posted_ts == claim)
@@ -170,13 +145,13 @@ class KudosStore:
         query = update(KudosRow).where(KudosRow.id == kudos_id)
         if claim is not None:
             query = query.where(KudosRow.posted_ts == claim)
-        with self.store.session() as s, s.begin():
+        with self._db.session() as s, s.begin():
             s.execute(query.values(posted_channel=channel, posted_ts=ts))
 
     def unposted(self) -> list[Kudos]:
         """Wins and nominations whose post is owed (Slack was down), oldest first."""
-        now = self.store.now()
-        with self.store.session() as s:
+        now = self._db.now()
+        with self._db.session() as s:
             rows = s.scalars(
                 select(KudosRow)
                 .where(
@@ -207,7 +182,7 @@ class KudosStore:
         statuses: tuple[str, ...] = ("broadcast",),
     ) -> list[Kudos]:
         """Broadcast wins, newest first ("queued" adds imported survey praise)."""
-        with self.store.session() as s:
+        with self._db.session() as s:
             query = select(KudosRow).where(KudosRow.status.in_(statuses))
             if since is not None:
                 query = query.where(KudosRow.created_at >= since)

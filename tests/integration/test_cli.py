@@ -12,6 +12,8 @@ import pytest
 
 from tests.servers import Backend
 
+ROOT = Path(__file__).resolve().parents[2]
+
 SOURCE_KEYS = {"path", "title", "section", "score", "snippet"}
 
 
@@ -135,3 +137,54 @@ def test_serve_without_tokens_says_what_is_missing(env: dict[str, str]) -> None:
     result = cxbot(["serve"], env)
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and "SLACK_APP_TOKEN" in result.stderr
+
+
+def test_health_json_reports_a_lagging_translation_and_its_figures(
+    env: dict[str, str], knowledge: Path
+) -> None:
+    assert cxbot(["ingest"], env).returncode == 0
+    quiet = cxbot(["health", "--json"], env)
+    assert quiet.returncode == 0, quiet.stderr
+    pair = {item["path"]: item for item in json.loads(quiet.stdout)}["ja/refunds.md"]
+    assert pair["translation"] == {
+        "pair": "en/refunds.md",
+        "lagging": False,
+        "differing_figures": [],
+    }
+    english = knowledge / "en" / "refunds.md"
+    english.write_text(
+        english.read_text(encoding="utf-8").replace("¥5,000", "¥7,000"), encoding="utf-8"
+    )
+    assert cxbot(["ingest"], env).returncode == 0
+    report = json.loads(cxbot(["health", "--json"], env).stdout)
+    by_path = {item["path"]: item for item in report}
+    for item in report:
+        assert {"path", "owner", "review_by", "overdue", "downvotes", "gaps"} <= item.keys()
+        assert set(item["translation"]) == {"pair", "lagging", "differing_figures"}
+    ja = by_path["ja/refunds.md"]
+    assert ja["translation"]["lagging"] is True
+    assert ja["translation"]["differing_figures"] == ["¥5,000", "¥7,000"]
+    assert by_path["en/refunds.md"]["translation"]["lagging"] is False
+    assert report[0]["path"] == "ja/refunds.md"  # worst first
+    assert by_path["en/warehouse.md"]["overdue"] is True  # review_by 2026-06-30 has passed
+    text = cxbot(["health"], env).stdout
+    assert "ja/refunds.md" in text and "changed after it" in text
+
+
+def test_imported_praise_gets_a_cx_value_even_on_a_fresh_machine(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The values come from the vision, so the import indexes the folder first if needed."""
+    from bot.store import Store
+
+    vision = Path(env["CX_KNOWLEDGE_DIR"]) / "en" / "vision.md"
+    vision.write_text(
+        (ROOT / "knowledge" / "en" / "vision.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    survey = ROOT / "tests" / "fixtures" / "feedback" / "survey.csv"
+    done = cxbot(["feedback", "import", str(survey), "--json"], env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] > 0
+    with Store.for_data_dir(tmp_path / "data", env.get("CX_DATABASE_URL")) as store:
+        wins = store.kudos.wins(statuses=("queued",))
+    assert wins and all(win.value for win in wins)

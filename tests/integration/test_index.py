@@ -216,3 +216,32 @@ def test_restricted_documents_never_reach_readers_outside_their_audience(
         managers = paths(index, question, k=20, audience=frozenset({"managers"}), mode=mode)
         assert "en/managers.md" in managers, mode
     assert index.file("en/managers.md").audience == "managers"  # type: ignore[union-attr]
+
+
+def test_each_file_remembers_when_its_content_last_changed(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    first = {path: item.changed_at for path, item in index.files().items()}
+    assert all(first.values())
+    write(knowledge / "en" / "refunds.md", REFUNDS_EN.replace("¥5,000", "¥6,000"))
+    index.sync_folder(knowledge)
+    second = {path: item.changed_at for path, item in index.files().items()}
+    assert second["ja/refunds.md"] == first["ja/refunds.md"]  # untouched: history kept
+    english, japanese = second["en/refunds.md"], second["ja/refunds.md"]
+    assert english is not None and japanese is not None and english > japanese
+
+
+def test_a_front_matter_only_edit_is_not_a_content_change(
+    tmp_path: Path, knowledge: Path, embedder: CountingEmbedder
+) -> None:
+    index = make_index(tmp_path / "data", embedder)
+    index.sync_folder(knowledge)
+    before = index.files()["en/refunds.md"].changed_at
+    write(
+        knowledge / "en" / "refunds.md",
+        REFUNDS_EN.replace("review_by: 2027-05-01", "review_by: 2027-11-01\nverified_by: Aiko"),
+    )
+    index.sync_folder(knowledge)
+    assert index.files()["en/refunds.md"].changed_at == before

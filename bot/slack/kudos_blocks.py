@@ -1,4 +1,5 @@
-"""Block Kit for kudos: the celebration, the nomination for review, and the kudos modal."""
+"""Block Kit for kudos: the celebration, the nomination for review, the review verdict and
+the kudos modal (pure functions; everything from people is escaped)."""
 
 from __future__ import annotations
 
@@ -144,6 +145,43 @@ def reviewed_blocks(kudos: Kudos, *, approved: bool, manager: str) -> list[Block
     ]
 
 
+def verdict_text(kudos: Kudos, *, approved: bool) -> str:
+    """The direct message to whoever nominated, once a manager decided."""
+    if approved:
+        return (
+            f"🎉 Your nomination for {', '.join(mention(r) for r in kudos.recipients)} was "
+            "approved and is now celebrated in the wins channel. Thank you for sharing it!"
+        )
+    return (
+        "Thank you for nominating a colleague! A manager decided not to "
+        "broadcast this one, but please keep sharing customer praise: it matters."
+    )
+
+
+def recipient_text(language: str | None) -> str:
+    """The notification of the DM to a celebrated person (plain)."""
+    if (language or "").startswith("ja"):
+        return "🎉 お客さまからあなたへの言葉が届きました。"
+    return "🎉 A customer said something about you."
+
+
+def recipient_blocks(kudos: Kudos, language: str | None) -> list[Block]:
+    """The DM to a celebrated person: the customer's words, and where it was celebrated."""
+    japanese = (language or "").startswith("ja")
+    quote = "\n".join(f"> {escape(line)}" for line in kudos.quote.splitlines() if line.strip())
+    thanks = (
+        "お客さまの声です。チームのチャンネルでもみんなでお祝いしています。ありがとうございます！"
+        if japanese
+        else "These are the customer's words; the team is celebrating it in the wins channel. "
+        "Thank you!"
+    )
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": recipient_text(language)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": truncate(quote, 2900)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": thanks}]},
+    ]
+
+
 def _option(text: str, value: str) -> Block:
     return {"text": {"type": "plain_text", "text": truncate(text, 75)}, "value": value[:150]}
 
@@ -157,63 +195,9 @@ def kudos_modal(
     metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The kudos form: recipients, the customer's words, touchpoint, value, source."""
-    value_element: Block = {
-        "type": "static_select",
-        "action_id": "value",
-        "placeholder": {"type": "plain_text", "text": "Pick a value"},
-        "options": [_option(v, v) for v in values[:100]],
-    }
-    if value and value in values:
-        value_element["initial_option"] = _option(value, value)
-    users: Block = {
-        "type": "multi_users_select",
-        "action_id": "recipients",
-        "placeholder": {"type": "plain_text", "text": "Who did the customer praise?"},
-    }
-    if recipients:
-        users["initial_users"] = recipients[:100]
-    blocks: list[Block] = [
-        {
-            "type": "input",
-            "block_id": "recipients",
-            "label": {"type": "plain_text", "text": "Recipients"},
-            "element": users,
-        },
-        {
-            "type": "input",
-            "block_id": "quote",
-            "label": {"type": "plain_text", "text": "The customer's words"},
-            "element": {
-                "type": "plain_text_input",
-                "action_id": "quote",
-                "multiline": True,
-                "initial_value": quote[:3000],
-                "max_length": 3000,
-            },
-        },
-        {
-            "type": "input",
-            "block_id": "touchpoint",
-            "optional": True,
-            "label": {"type": "plain_text", "text": "Touchpoint"},
-            "element": {
-                "type": "static_select",
-                "action_id": "touchpoint",
-                "options": [_option(t, t) for t in TOUCHPOINTS],
-            },
-        },
-    ]
+    blocks = [_recipients_input(recipients), _quote_input(quote), _touchpoint_input()]
     if values:
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": "value",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "CX value it shows"},
-                "hint": {"type": "plain_text", "text": "Suggested from our CX vision"},
-                "element": value_element,
-            }
-        )
+        blocks.append(_value_input(values, value))
     blocks.append(
         {
             "type": "input",
@@ -231,4 +215,68 @@ def kudos_modal(
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps(metadata or {})[:3000],
         "blocks": blocks,
+    }
+
+
+def _recipients_input(recipients: list[str] | None) -> Block:
+    users: Block = {
+        "type": "multi_users_select",
+        "action_id": "recipients",
+        "placeholder": {"type": "plain_text", "text": "Who did the customer praise?"},
+    }
+    if recipients:
+        users["initial_users"] = recipients[:100]
+    return {
+        "type": "input",
+        "block_id": "recipients",
+        "label": {"type": "plain_text", "text": "Recipients"},
+        "element": users,
+    }
+
+
+def _quote_input(quote: str) -> Block:
+    return {
+        "type": "input",
+        "block_id": "quote",
+        "label": {"type": "plain_text", "text": "The customer's words"},
+        "element": {
+            "type": "plain_text_input",
+            "action_id": "quote",
+            "multiline": True,
+            "initial_value": quote[:3000],
+            "max_length": 3000,
+        },
+    }
+
+
+def _touchpoint_input() -> Block:
+    return {
+        "type": "input",
+        "block_id": "touchpoint",
+        "optional": True,
+        "label": {"type": "plain_text", "text": "Touchpoint"},
+        "element": {
+            "type": "static_select",
+            "action_id": "touchpoint",
+            "options": [_option(t, t) for t in TOUCHPOINTS],
+        },
+    }
+
+
+def _value_input(values: list[str], value: str | None) -> Block:
+    element: Block = {
+        "type": "static_select",
+        "action_id": "value",
+        "placeholder": {"type": "plain_text", "text": "Pick a value"},
+        "options": [_option(v, v) for v in values[:100]],
+    }
+    if value and value in values:
+        element["initial_option"] = _option(value, value)
+    return {
+        "type": "input",
+        "block_id": "value",
+        "optional": True,
+        "label": {"type": "plain_text", "text": "CX value it shows"},
+        "hint": {"type": "plain_text", "text": "Suggested from our CX vision"},
+        "element": element,
     }

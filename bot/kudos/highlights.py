@@ -1,23 +1,23 @@
-"""Wins become knowledge: each broadcast win is indexed as a feedback highlight, and
-`cxbot wins export` writes them as Markdown highlights for CX leads to curate."""
+"""Wins as knowledge: each broadcast win written as a feedback highlight in the knowledge
+folder's own format, and `cxbot wins export` writing them for CX leads to curate."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.kudos.models import Kudos
-from bot.kudos.store import KudosStore
-from ingest.index import KnowledgeIndex
-from ingest.models import DocType, Document, DocumentMeta
-from ingest.sync import SyncReport
 
-WINS_PREFIX = "wins/"
+if TYPE_CHECKING:
+    from bot.store.protocols import Wins
+
+#: Where exported wins go, inside the knowledge folder.
+EXPORT_FOLDER = Path("highlights") / "wins"
+_EXPORTED = re.compile(r"-(\d+)\.md$")
 
 
-def _title(kudos: Kudos) -> str:
+def win_title(kudos: Kudos) -> str:
     where = f" ({kudos.touchpoint})" if kudos.touchpoint else ""
     if kudos.language == "ja":
         return f"お客さまの声{where}: {kudos.value or 'CXの成果'}"
@@ -44,13 +44,13 @@ def win_markdown(kudos: Kudos, names: dict[str, str] | None = None) -> str:
     date = kudos.created_at.date().isoformat() if kudos.created_at else ""
     lines = [
         "---",
-        f'title: "{_title(kudos)}"',
+        f'title: "{win_title(kudos)}"',
         "type: highlight",
         f"language: {kudos.language}",
         f"updated: {date}" if date else "",
         f"tags: [win, {kudos.touchpoint or 'customer'}]",
         "---",
-        f"# {_title(kudos)}",
+        f"# {win_title(kudos)}",
         "",
         _summary(kudos),
         "",
@@ -65,53 +65,23 @@ def win_markdown(kudos: Kudos, names: dict[str, str] | None = None) -> str:
     return "\n".join(line for line in lines if line != "") + "\n"
 
 
-def win_document(kudos: Kudos) -> Document:
-    text = win_markdown(kudos).split("---\n", 2)[-1]
-    return Document(
-        path=f"{WINS_PREFIX}{kudos.id}.md",
-        title=_title(kudos),
-        text=text,
-        meta=DocumentMeta(
-            type=DocType.highlight,
-            language=kudos.language,
-            tags=["win"],
-            updated=kudos.created_at.date() if kudos.created_at else None,
-        ),
-        language=kudos.language,
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-    )
+def exported_ids(folder: Path) -> set[int]:
+    """The ids of the wins already exported into the knowledge folder."""
+    found: set[int] = set()
+    for path in (folder / EXPORT_FOLDER).glob("*.md"):
+        match = _EXPORTED.search(path.name)
+        if match:
+            found.add(int(match.group(1)))
+    return found
 
 
-_EXPORTED = re.compile(r"-(\d+)\.md$")
-
-
-def win_documents(kudos_store: KudosStore, folder: Path | None = None) -> list[Document]:
-    """Broadcast wins as documents, except those already exported into the folder (the
-    exported file is indexed instead, so a win never shows up twice)."""
-    exported: set[int] = set()
-    if folder is not None:
-        for path in (folder / "highlights" / "wins").glob("*.md"):
-            match = _EXPORTED.search(path.name)
-            if match:
-                exported.add(int(match.group(1)))
-    return [win_document(k) for k in kudos_store.wins(limit=100_000) if k.id not in exported]
-
-
-def sync_knowledge(
-    index: KnowledgeIndex, folder: Path, kudos_store: KudosStore | None, **kwargs: object
-) -> SyncReport:
-    """The one way the bot syncs: the knowledge folder plus the broadcast wins."""
-    extra: Sequence[Document] = win_documents(kudos_store, folder) if kudos_store else ()
-    return index.sync_folder(folder, extra=extra, **kwargs)  # type: ignore[arg-type]
-
-
-def export_wins(kudos_store: KudosStore, folder: Path) -> list[Path]:
+def export_wins(wins: Wins, folder: Path) -> list[Path]:
     """Write every broadcast win as `highlights/wins/<date>-<id>.md`; unchanged files are not
     rewritten, so re-exporting is a no-op for the index."""
-    target = folder / "highlights" / "wins"
+    target = folder / EXPORT_FOLDER
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for kudos in kudos_store.wins(limit=100_000):
+    for kudos in wins.wins(limit=100_000):
         date = kudos.created_at.date().isoformat() if kudos.created_at else "undated"
         path = target / f"{date}-{kudos.id}.md"
         text = win_markdown(kudos)
