@@ -15,6 +15,7 @@ from ingest.index import IndexStatus
 from ingest.models import Chunk, Hit
 from ingest.search import Mode
 from ingest.state import IndexedFile
+from ingest.structure import Section
 
 
 class KnowledgeBase(Protocol):
@@ -42,6 +43,14 @@ class KnowledgeBase(Protocol):
 
     def chunk_ids(self, path: str) -> list[str]:
         """A document's chunks, in document order."""
+        ...
+
+    def sections(self, path: str) -> list[Section]:
+        """A document's sections as blocks (empty if unknown): role cards and lessons."""
+        ...
+
+    def translation(self, path: str, language: str) -> str | None:
+        """The indexed document that translates `path` into `language`, if any."""
         ...
 
     def status(self, today: dt.date | None = None) -> IndexStatus:

@@ -101,6 +101,15 @@ class Settings(BaseSettings):
     digest_cron: str | None = None
     # Crontab line (UTC) for the weekly owner nudges about documents needing attention.
     health_cron: str | None = None
+    # A welcome DM (the mantra, the values, the role card) for everyone who joins the workspace
+    # or talks to the bot for the first time; false: none.
+    welcome: bool = True
+    # Crontab line (UTC) for the weekly micro-lesson, e.g. "0 10 * * WED"; empty: no lessons.
+    lesson_cron: str | None = None
+    # Channels where the weekly lesson is posted for everyone (comma-separated channel IDs),
+    # each optionally with the role and language it is for: "C0WHSE=warehouse:ja, C0ALL".
+    # A channel without a role gets each role in turn, week by week.
+    lesson_channels: str = ""
     # Days a verified document stays current when it names no interval of its own.
     review_interval_days: int = Field(default=180, ge=1, le=3650)
 
@@ -128,7 +137,7 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("digest_cron", "health_cron")
+    @field_validator("digest_cron", "health_cron", "lesson_cron")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if not value or not value.strip():
@@ -192,6 +201,17 @@ class Settings(BaseSettings):
             )
             if channel.strip() and tokens:
                 found[channel.strip()] = tokens
+        return found
+
+    def lesson_channel_targets(self) -> dict[str, tuple[str | None, str]]:
+        """CX_LESSON_CHANNELS: channel ID -> (role or None for each in turn, language)."""
+        found: dict[str, tuple[str | None, str]] = {}
+        for item in self.lesson_channels.replace(";", ",").split(","):
+            channel, _, rest = item.partition("=")
+            role, _, language = rest.partition(":")
+            if channel.strip():
+                language = language.strip().lower()
+                found[channel.strip()] = (role.strip() or None, "ja" if language == "ja" else "en")
         return found
 
     def title_roles(self) -> dict[str, str]:

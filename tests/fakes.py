@@ -26,6 +26,7 @@ from ingest.index import IndexStatus
 from ingest.models import Chunk, Hit
 from ingest.search import Mode
 from ingest.state import IndexedFile
+from ingest.structure import Section
 from ingest.sync import SyncReport
 
 LEAD = "ULEAD"
@@ -79,6 +80,12 @@ class FakeKnowledge:
     def chunk_ids(self, path: str) -> list[str]:
         indexed = self._files.get(path)
         return list(indexed.chunk_ids) if indexed else []
+
+    def sections(self, path: str) -> list[Section]:
+        return []
+
+    def translation(self, path: str, language: str) -> str | None:
+        return None
 
     def status(self, today: dt.date | None = None) -> IndexStatus:
         return IndexStatus(
@@ -161,6 +168,9 @@ class FakeStore:
         self.questions: list[QuestionRecord] = []
         self.feedback: dict[tuple[int, str], bool] = {}
         self.events: set[tuple[str, str]] = set()
+
+    def release_event(self, event_id: str, *, kind: str = "event") -> None:
+        self.events.discard((kind, event_id))
 
     def claim_event(self, event_id: str, *, kind: str = "event") -> bool:
         if (kind, event_id) in self.events:

@@ -41,8 +41,9 @@ TEAM = "T0001"
 LEAD = "ULEAD"
 MANAGER = "UMGR1"
 
-# The bot's own short background jobs (re-index, index a win, retry owed posts at start).
-BACKGROUND_JOBS = frozenset({"cx-kudos-retry", "cx-index-wins", "cx-reindex"})
+# The bot's own short background jobs (re-index, index a win, retry owed posts at start,
+# welcome someone who talks to the bot for the first time).
+BACKGROUND_JOBS = frozenset({"cx-kudos-retry", "cx-index-wins", "cx-reindex", "cx-welcome"})
 
 _T = TypeVar("_T")
 
@@ -146,6 +147,8 @@ def bot_settings(
         "wins_channel": "CWINS",
         "review_channel": "CREVIEW",
         "kudos_managers": MANAGER,
+        # Off unless a test is about it: the welcome DM is one more message to count.
+        "welcome": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -22,6 +22,7 @@ from bot.cli.common import (
     run_sync,
 )
 from bot.settings import Settings
+from ingest.audience import Audience, token
 from ingest.index import KnowledgeIndex, SyncBusyError
 
 
@@ -79,6 +80,14 @@ def ask(
     question: Annotated[str, typer.Argument(help='The question, or "-" to read one per line.')],
     role: Annotated[str | None, typer.Option("--role", help="Your role, e.g. warehouse.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    audience: Annotated[
+        str | None,
+        typer.Option(
+            "--audience",
+            help='Answer as a reader holding these tokens ("managers,leads"), or "all-staff" '
+            "for documents everyone may read. Default: every document (the operator).",
+        ),
+    ] = None,
 ) -> None:
     """Answer a question from the CX knowledge."""
     from bot.wiring import build_answering, build_chat_model
@@ -91,13 +100,22 @@ def ask(
     for text in questions:
         if not text:
             continue
-        answer = service.answer(text, role=role)
+        answer = service.answer(text, role=role, audience=reader_tokens(audience, role))
         if as_json:
             print(json.dumps(answer.to_json_dict(), ensure_ascii=False), flush=True)
         else:
             out.print(answer_text(answer), markup=False, highlight=False, soft_wrap=True)
             if question == "-":
                 out.print()
+
+
+def reader_tokens(value: str | None, role: str | None) -> Audience:
+    """`--audience`: None reads everything; "all-staff" only what everyone may read; else the
+    given tokens, plus the role."""
+    if value is None:
+        return None
+    tokens = {token(t) for t in value.split(",") if t.strip()} - {"all-staff"}
+    return frozenset(tokens | ({token(role)} if role else set()))
 
 
 def chat(

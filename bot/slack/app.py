@@ -36,9 +36,11 @@ from bot.slack import (
     commands,
     events,
     home_tab,
+    lessons,
     shortcuts,
     upkeep,
     views,
+    welcome,
 )
 from bot.slack.context import Answerer, SlackContext
 from bot.slack.kudos_poster import SlackPoster
@@ -58,6 +60,8 @@ SURFACES: tuple[Callable[[App, SlackContext], None], ...] = (
     views.register,
     actions.register,
     upkeep.register,
+    welcome.register,
+    lessons.register,
 )
 
 
@@ -106,12 +110,18 @@ def build_app(
     app.middleware(dedupe_events(store))
     # Who is asking (staff, guest, another organisation), before any surface acts on it.
     app.middleware(access.gate(ctx))
+    if settings.welcome:
+        # The first time someone talks to the bot they are welcomed (once, across processes).
+        app.middleware(welcome.first_contact(ctx))
     for register in SURFACES:
         register(app, ctx)
     app.error(log_unhandled)
     if settings.health_cron and ctx.upkeep is not None:
         # Weekly owner nudges; every process schedules them, a database claim sends each once.
         upkeep.start_health_schedule(ctx, web, settings.health_cron)
+    if settings.lesson_cron and ctx.lessons is not None:
+        # The weekly lesson; likewise scheduled everywhere and sent once per person.
+        lessons.start_lesson_schedule(ctx, web, settings.lesson_cron)
     # Wins stored but never posted (Slack down at the time) go out now, off the start path.
     threading.Thread(target=ctx.kudos.retry_unposted, name="cx-kudos-retry", daemon=True).start()
     return app
@@ -179,6 +189,7 @@ def build_context(
         sync=sync,
         upkeep=knowledge_upkeep(settings, index, store, sync),
         groups=SlackGroups(client),
+        lessons=store.lessons,
     )
 
 

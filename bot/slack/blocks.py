@@ -238,6 +238,8 @@ _HELP = "\n".join(
         " and you can share it in the channel.",
         "• `/cx role &lt;role&gt;` tells me your role (for example `warehouse`),"
         " so answers fit your work.",
+        "• `/cx card` shows your role card: what you may decide alone and whom to ask.",
+        "• `/cx lessons on` (or `off`): one short question for your role each week.",
         "• `/cx verify &lt;path&gt;` marks a document you own as still correct.",
         "• `/cx help` shows this message. `/cx reindex` refreshes the knowledge (CX leads).",
         "• Open the *assistant panel* (top right in Slack) to ask me next to any channel.",

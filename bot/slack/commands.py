@@ -1,5 +1,6 @@
 """Slash commands. `/cx`: a private answer with a share button, or a subcommand (`help`,
-`role`, `reindex`, `wins`) found in a table; `/kudos`: celebrate customer praise."""
+`role`, `reindex`, `wins`, `card`, `lessons`) found in a table; `/kudos`: celebrate
+customer praise."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ from bot.slack.kudos import (
     recipient_problems,
 )
 from bot.slack.kudos_blocks import win_line
+from bot.slack.lessons import lessons_command
 from bot.slack.mrkdwn import escape
 from bot.slack.upkeep import verify_document
 from bot.slack.visitors import Visitor, home_of
+from bot.slack.welcome import show_card
 from ingest.audience import token
 from ingest.index import SyncBusyError
 
@@ -217,6 +220,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "kudos": show_wins,
     "verify": verify,
     "確認": verify,
+    "card": show_card,
+    "カード": show_card,
+    "lessons": lessons_command,
+    "lesson": lessons_command,
+    "レッスン": lessons_command,
 }
 
 

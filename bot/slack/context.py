@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol
 
 from slack_sdk import WebClient
 
@@ -21,9 +21,11 @@ from bot.answering.stream import AnswerStream
 from bot.knowledge.service import KnowledgeUpkeep
 from bot.knowledge_base import KnowledgeBase
 from bot.kudos.service import KudosService
+from bot.lessons.models import AnswerRecord
+from bot.lessons.ports import AnswerHistory
 from bot.settings import Settings
 from bot.slack.visitors import People
-from bot.store import FeedbackItem, Gap, QuestionRecord
+from bot.store import FeedbackItem, Gap, LessonAnswer, QuestionRecord, RoleLessonStats
 from ingest.audience import Audience
 from ingest.sync import SyncReport
 
@@ -61,6 +63,8 @@ class SlackStore(Protocol):
 
     def claim_event(self, event_id: str, *, kind: str = "event") -> bool: ...
 
+    def release_event(self, event_id: str, *, kind: str = "event") -> None: ...
+
     def get_role(self, user_id: str) -> str | None: ...
 
     def set_role(self, user_id: str, role: str | None) -> None: ...
@@ -91,6 +95,28 @@ class SlackStore(Protocol):
     def negative_feedback(self, *, since: dt.datetime, limit: int = 10) -> list[FeedbackItem]: ...
 
 
+class LessonRecords(Protocol):
+    """Weekly lessons in the bot's database (`bot.store.LessonStore`)."""
+
+    def subscribe(self, target: str, *, kind: Literal["user", "channel"], active: bool) -> None: ...
+
+    def is_subscribed(self, target: str) -> bool: ...
+
+    def subscribers(self, kind: Literal["user", "channel"]) -> list[str]: ...
+
+    def record_answer(self, answer: LessonAnswer) -> bool: ...
+
+    def record(self, user: str, lesson_key: str, correct: bool, when: dt.datetime) -> None: ...
+
+    def history(self, user: str) -> list[AnswerRecord]: ...
+
+    def channel_history(self, channel: str) -> AnswerHistory: ...
+
+    def role_stats(
+        self, *, since: dt.datetime | None = None, missed_limit: int = 3
+    ) -> list[RoleLessonStats]: ...
+
+
 @dataclass
 class ResolvedRole:
     role: str | None
@@ -110,6 +136,8 @@ class SlackContext:
     upkeep: KnowledgeUpkeep | None = None
     # Slack user groups, for audiences that name them; None: nobody is in any group.
     groups: GroupMembers | None = None
+    # Weekly lesson subscriptions and answers; None: lessons are not wired.
+    lessons: LessonRecords | None = None
     # `users.info`, cached: titles for roles, teams and guest flags (bot.slack.visitors).
     people: People = field(init=False)
     # Who may read which restricted documents (bot.answering.readers).

@@ -47,9 +47,12 @@ def home_view(
     lead: LeadPanel | None,
     own_kudos: list[str] | None = None,
     latest_wins: list[str] | None = None,
+    card: list[Block] | None = None,
+    lessons: list[Block] | None = None,
 ) -> Block:
     """A `views.publish` payload of type "home". `own_kudos` and `latest_wins` are ready
-    mrkdwn lines (already escaped by the kudos renderer)."""
+    mrkdwn lines (already escaped by the kudos renderer); `card` (the role card, for staff)
+    and `lessons` (lesson results, for leads) are ready blocks."""
     blocks: list[Block] = [
         header("👋 Welcome to CX Assistant"),
         section(
@@ -63,6 +66,7 @@ def home_view(
         quoted = "\n".join("> " + line for line in escape(mantra.strip()).splitlines())
         blocks.append(section("*Our CX mantra*\n" + quoted))
     blocks.append(context(_role_line(role, role_source)))
+    blocks.extend(card or [])
     tries = [f"“{escape(truncate(e.strip(), 200))}”" for e in examples if e.strip()]
     if tries:
         blocks.append(section(_bullets("*Try asking*", tries[:MAX_EXAMPLES])))
@@ -82,6 +86,7 @@ def home_view(
         )
     if lead is not None:
         blocks.extend(lead_blocks(lead))
+    blocks.extend(lessons or [])
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}
 
 

@@ -1,5 +1,5 @@
-"""App Home: the user's role, the mantra, examples and wins; for CX leads, gaps and index
-health. (Its Block Kit is `bot.slack.home`.)"""
+"""App Home: the user's role and role card, the mantra, examples and wins; for CX leads,
+gaps, index health and lesson results. (Its Block Kit is `bot.slack.home`.)"""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ from bot.slack.assistant import suggested_prompts
 from bot.slack.context import SlackContext
 from bot.slack.home import LeadPanel, home_view
 from bot.slack.kudos_blocks import win_line
+from bot.slack.lesson_blocks import lead_lesson_blocks
 from bot.slack.upkeep_blocks import health_blocks
 from bot.slack.visitors import Visitor
+from bot.slack.welcome import card_message, locale_of, url_of
+from bot.slack.welcome_blocks import Block, language_of
 from bot.store import FeedbackItem
 from ingest.audience import Audience, visible
 
@@ -78,6 +81,14 @@ def lead_panel(ctx: SlackContext, reader: Decision) -> LeadPanel:
     )
 
 
+def lesson_panel(ctx: SlackContext, language: str) -> list[Block] | None:
+    """Lesson results per role for leads (the last 90 days); None when lessons are off."""
+    if ctx.lessons is None:
+        return None
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=90)
+    return lead_lesson_blocks(ctx.lessons.role_stats(since=since), url_of(ctx), language)
+
+
 def publish_home(
     ctx: SlackContext, client: WebClient, user: str, visitor: Visitor | None = None
 ) -> None:
@@ -86,6 +97,8 @@ def publish_home(
     resolved = ctx.resolve_role(client, user)
     reader = for_asker(ctx, client, visitor or Visitor(user))
     lead = ctx.is_lead(user) and (visitor is None or visitor.kind == "member")
+    staff = visitor is None or visitor.kind == "member"
+    language = language_of(locale_of(client, user)) if staff else "en"
     view = home_view(
         role=resolved.role,
         role_source=resolved.source,
@@ -94,6 +107,8 @@ def publish_home(
         lead=lead_panel(ctx, reader) if lead else None,
         own_kudos=[win_line(k) for k in ctx.kudos.received(user)],
         latest_wins=[win_line(k) for k in ctx.kudos.recent_wins(limit=5)],
+        card=card_message(ctx, client, user, language=language, surface="home") if staff else None,
+        lessons=lesson_panel(ctx, language) if lead else None,
     )
     if ctx.upkeep is not None and ctx.is_lead(user):
         # Knowledge health, worst first: what the leads should look at this week.

@@ -4,12 +4,13 @@
 - `roles`: the role each user set;
 - `questions`: the question log, feedback on answers, and the reports drawn from them;
 - `kudos`: customer praise and its outbox of owed posts;
-- `upkeep`: snoozed documents, captured answers awaiting approval, gaps closed by them.
+- `upkeep`: snoozed documents, captured answers awaiting approval, gaps closed by them;
+- `lessons`: weekly lesson subscriptions and answers (the history and the leads' stats).
 
 `Store` is the one object a process opens: it owns the `Database`, is the event, role and
 question store (its bases), and holds the kudos store as `kudos` (its own domain, whose
-methods would collide) and the upkeep store as `upkeep`. Callers depend on the protocols in
-`bot.store.protocols`.
+methods would collide), the upkeep store as `upkeep` and the lesson store as `lessons`.
+Callers depend on the protocols in `bot.store.protocols`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import Engine
 from bot.store.database import Database
 from bot.store.events import EventStore
 from bot.store.kudos import KudosStore
+from bot.store.lessons import LessonAnswer, LessonStore, MissedFact, RoleLessonStats
 from bot.store.models import normalise_question, utcnow
 from bot.store.questions import QuestionStore
 from bot.store.records import (
@@ -42,9 +44,13 @@ __all__ = [
     "FeedbackItem",
     "Gap",
     "KudosStore",
+    "LessonAnswer",
+    "LessonStore",
+    "MissedFact",
     "QuestionRecord",
     "QuestionStats",
     "QuestionStore",
+    "RoleLessonStats",
     "RoleStore",
     "Store",
     "UnknownQuestionError",
@@ -64,6 +70,7 @@ class Store(EventStore, RoleStore, QuestionStore):
         self._db = self.database
         self.kudos = KudosStore(self.database)
         self.upkeep = UpkeepStore(self.database)
+        self.lessons = LessonStore(self.database)
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, url: str | None = None) -> Store:

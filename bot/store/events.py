@@ -30,9 +30,18 @@ class EventStore:
             return False
         return True
 
-    def purge_events(self, older_than: dt.timedelta) -> int:
-        """Forget claims older than `older_than`; Slack stops retrying after minutes."""
+    def purge_events(self, older_than: dt.timedelta, *, kind: str = "event") -> int:
+        """Forget claims of Slack deliveries (`kind`) older than `older_than`; Slack stops
+        retrying after minutes. Claims of other kinds (a welcome, a weekly nudge) are kept:
+        forgetting them would send them again."""
         cutoff = self._db.now() - older_than
         with self._db.session() as s, s.begin():
-            result = s.execute(delete(EventRow).where(EventRow.created_at < cutoff))
+            result = s.execute(
+                delete(EventRow).where(EventRow.created_at < cutoff, EventRow.kind == kind)
+            )
             return affected(result)
+
+    def release_event(self, event_id: str, *, kind: str = "event") -> None:
+        """Give a claim back when the work it guarded failed, so a later attempt may do it."""
+        with self._db.session() as s, s.begin():
+            s.execute(delete(EventRow).where(EventRow.kind == kind, EventRow.event_id == event_id))

@@ -205,3 +205,34 @@ class ResolvedGapRow(Base):
     question_key: Mapped[str] = mapped_column(Text, primary_key=True)
     path: Mapped[str] = mapped_column(String(512))
     resolved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LessonSubscriptionRow(Base):
+    """Who gets the weekly lesson: a person (a DM) or a channel (one post for everyone)."""
+
+    __tablename__ = "cx_lesson_subscriptions"
+
+    target: Mapped[str] = mapped_column(String(64), primary_key=True)  # user or channel ID
+    kind: Mapped[str] = mapped_column(String(16))  # "user" or "channel"
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LessonAnswerRow(Base):
+    """One person's answer to one lesson as sent in one round (an ISO week): the unique key
+    turns a second click on the same message into nothing, while the same fact asked again
+    in a later week is a new answer."""
+
+    __tablename__ = "cx_lesson_answers"
+    __table_args__ = (Index("ix_cx_lesson_answers_role", "role", "answered_at"),)
+
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lesson_key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    round: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    source_path: Mapped[str] = mapped_column(String(512))
+    fact: Mapped[str] = mapped_column(Text)  # the correct option's text
+    correct: Mapped[bool] = mapped_column(Boolean)
+    channel_id: Mapped[str | None] = mapped_column(String(64))  # None: a DM lesson
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

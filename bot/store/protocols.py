@@ -20,6 +20,8 @@ class EventClaims(Protocol):
 
     def claim_event(self, event_id: str, *, kind: str = "event") -> bool: ...
 
+    def release_event(self, event_id: str, *, kind: str = "event") -> None: ...
+
 
 class Roles(Protocol):
     """The role each user chose for themselves with `/cx role`."""

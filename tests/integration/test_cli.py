@@ -188,3 +188,21 @@ def test_imported_praise_gets_a_cx_value_even_on_a_fresh_machine(
     with Store.for_data_dir(tmp_path / "data", env.get("CX_DATABASE_URL")) as store:
         wins = store.kudos.wins(statuses=("queued",))
     assert wins and all(win.value for win in wins)
+
+
+def test_ask_audience_shows_what_a_reader_would_see(env: dict[str, str], knowledge: Path) -> None:
+    (knowledge / "en" / "managers.md").write_text(
+        "---\ntitle: Night escalation contacts\naudience: [managers]\n---\n"
+        "# Night escalation contacts\n\nThe duty manager's night phone rota is kept by Aiko.\n",
+        encoding="utf-8",
+    )
+    question = "Who keeps the duty manager's night phone rota?"
+
+    def paths(*extra: str) -> list[str]:
+        done = cxbot(["ask", question, "--json", *extra], env)
+        assert done.returncode == 0, done.stderr
+        return [s["path"] for s in json.loads(done.stdout)["sources"]]
+
+    assert "en/managers.md" in paths()  # the operator reads everything
+    assert "en/managers.md" in paths("--audience", "managers")
+    assert "en/managers.md" not in paths("--audience", "all-staff")

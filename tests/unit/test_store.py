@@ -169,6 +169,21 @@ def test_purge_events_forgets_old_claims_only(store: Store, clock: Clock) -> Non
     assert store.claim_event("old")  # forgotten, so claimable again
 
 
+def test_purge_keeps_claims_that_must_never_repeat(store: Store, clock: Clock) -> None:
+    """A welcome (or a weekly nudge) claimed long ago must not be sent again."""
+    assert store.claim_event("welcome:U1", kind="welcome")
+    clock.advance(hours=400)
+    assert store.purge_events(dt.timedelta(days=7)) == 0
+    assert not store.claim_event("welcome:U1", kind="welcome")
+
+
+def test_a_released_claim_can_be_claimed_again(store: Store) -> None:
+    assert store.claim_event("welcome:U2", kind="welcome")
+    store.release_event("welcome:U2", kind="welcome")  # the DM failed
+    assert store.claim_event("welcome:U2", kind="welcome")
+    assert not store.claim_event("welcome:U2", kind="welcome")
+
+
 # Roles --------------------------------------------------------------------------------
 
 
