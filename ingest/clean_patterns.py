@@ -96,7 +96,7 @@ NEWSLETTER = re.compile(
 RELATED = re.compile(
     r"^(#{1,6}\s*)?(related (articles|posts|pages|links|topics|questions|help articles|faqs?)"
     r"|you (may|might) also like|more help articles|recommended articles|popular articles"
-    r"|関連(記事|ページ|リンク|するページ|する記事|する質問|するよくある質問|faq|情報)"
+    r"|関連(記事|ページ|リンク|するページ|する記事|する(ご)?質問|する(よく)?(ある)?(ご)?質問|faq|情報)"
     r"|おすすめ(の)?記事|よく読まれている記事|人気の記事|こちらの記事もおすすめ)\s*[:：]?$",
     re.IGNORECASE,
 )

@@ -283,28 +283,79 @@ def finish_quotes(blocks: list[Block]) -> list[Block]:
 class _RawSection:
     path: list[str]
     lines: list[str]
+    plain: bool = False  # under a plain-text heading
+
+
+# A FAQ's question line ("Q. How long…?", 「Q：配送料は？」) and the answer marker after it.
+_QUESTION_MARK = re.compile(r"^\s*(?:Q\d*|質問|問)\s*\d*\s*[.:：)．）]\s*", re.IGNORECASE)
+_ANSWER_MARK = re.compile(r"^(\s*)(?:A\d*|回答|答え?)\s*\d*\s*[.:：)．）]\s*", re.IGNORECASE)
+# "Last updated: 3 March 2026", "Tel: 0800…": a label and its value, not a heading.
+_LABEL = re.compile(r"^[^:：]{1,30}[:：]\s*\S")
+_MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
+_PLAIN_LEVEL = 7  # below every Markdown heading: a plain heading nests under the last one
+
+
+def _plain_heading(lines: list[str], i: int) -> str | None:
+    """A plain-text heading (a .txt or a page copied from a browser has no `#`): a title
+    line or a lone question line ("How long does delivery take?", "Q. 配送料は？") after a
+    blank line, followed by the text it heads. The question is the section's heading, so an
+    answer quotes the text under it rather than repeating the question."""
+    stripped = lines[i].strip()
+    if not stripped or (i > 0 and lines[i - 1].strip()):
+        return None
+    if LIST_ITEM.match(stripped) or stripped.startswith(("|", ">", "#")):
+        return None
+    following = next((line.strip() for line in lines[i + 1 :] if line.strip()), "")
+    if not following or following[:1].islower():
+        return None  # the last line, or the first line of a hard-wrapped sentence
+    lone = i + 1 >= len(lines) or not lines[i + 1].strip() or stripped.endswith(("?", "？"))
+    question = bool(_QUESTION_MARK.match(stripped)) or (
+        stripped.endswith(("?", "？")) and lone and _SENTENCE_END.search(stripped[:-1]) is None
+    )
+    if question and len(stripped) <= 150:
+        return _QUESTION_MARK.sub("", stripped)
+    if is_title_line(stripped) and not _ANSWER_MARK.match(stripped) and not _LABEL.match(stripped):
+        return stripped
+    return None
+
+
+def _without_answer_marks(lines: list[str]) -> list[str]:
+    """ "A. Yes, within 7 days." under a question heading reads "Yes, within 7 days."."""
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return lines
+    return [*lines[:first], _ANSWER_MARK.sub(r"\1", lines[first]), *lines[first + 1 :]]
 
 
 def raw_sections(doc: Document) -> Iterator[_RawSection]:
-    """A document's lines grouped under their heading path (fenced code is not a heading)."""
+    """A document's lines grouped under their heading path (fenced code is not a heading);
+    plain-text headings (`_plain_heading`) start sections too, under the Markdown ones."""
     stack: list[tuple[int, str]] = []
     current = _RawSection(path=[], lines=[])
     in_fence = False
-    for line in doc.text.splitlines():
+    lines = doc.text.splitlines()
+    # A Markdown file says where its headings are; a short line of its own there is content
+    # (a mantra, a bold phrase).
+    markdown = doc.path.lower().endswith(_MARKDOWN_SUFFIXES)
+    for i, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
-        if match is None:
+        plain = None if in_fence or match or markdown else _plain_heading(lines, i)
+        if match is None and plain is None:
             current.lines.append(line)
             continue
         yield current
-        level, heading = len(match.group(1)), match.group(2).strip()
+        if match is not None:
+            level, heading = len(match.group(1)), match.group(2).strip()
+        else:
+            level, heading = _PLAIN_LEVEL, plain or ""
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))
         # The document title is already the chunk's title; repeating it as a section is noise.
         path = [h for lvl, h in stack if not (lvl == 1 and h == doc.title)]
-        current = _RawSection(path=path, lines=[])
+        current = _RawSection(path=path, lines=[], plain=plain is not None)
     yield current
 
 
@@ -312,7 +363,8 @@ def document_sections(doc: Document) -> list[Section]:
     """Every section that has text, in document order."""
     sections: list[Section] = []
     for raw in raw_sections(doc):
-        blocks = finish_quotes(parse_blocks(raw.lines))
+        lines = _without_answer_marks(raw.lines) if raw.plain else raw.lines
+        blocks = finish_quotes(parse_blocks(lines))
         if blocks:
             sections.append(Section(heading=" > ".join(raw.path), blocks=blocks))
     return sections

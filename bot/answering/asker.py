@@ -92,10 +92,15 @@ _STATES_ROLE = (
 _MANAGES_A_TEAM = re.compile(
     r"\b(?:someone|somebody|people|members?|staff|one) (?:on|in|from) my team\b"
     r"|\bmy (?:team members?|direct reports|reports)\b"
+    # Several stores or teams of one's own: their manager ("one of my stores wants to…").
+    r"|\bmy (?:stores|shops|teams|agents|packers|drivers)\b"
 )
 # A role named as whom to go to ("ask my team lead", 「営業に聞く」) is not the role asked about.
 _TARGET_BEFORE = re.compile(
-    r"\b(?:to|ask|tell|from|contact|ping|message|with|get)[\s,]+(?:(?:my|the|a|an|your|our)\s+)?$"
+    r"\b(?:to|ask(?:ing)?|tell(?:ing)?|from|contact(?:ing)?|ping(?:ing)?|message|with|get"
+    r"|by)[\s,]+(?:(?:my|the|a|an|your|our)\s+)?$"
+    # "my lead", "my manager": someone the asker answers to, not the asker's own role.
+    r"|\bmy\s+$"
 )
 _TARGET_AFTER = re.compile(r"^(?:スタッフ|担当|チーム|さん)?(?:に|へ|から)(?!は)")
 

@@ -23,12 +23,14 @@ from ingest.tokenize import tokenize
 
 _MAX_SECTIONS = 8
 _MAX_SENTENCES = 3
+_SHORT_ANSWER_CHARS = 320
+_OPENER_CHARS = 20
 _MAX_LIST_ITEMS = 10
 _LONG_LIST = 3
 _SECOND_UNIT_SHARE = 0.7
 _MAX_UNITS = 3
 _OTHER_DOCUMENT_SHARE = 0.85
-_FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT)
+_FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
 _OUTLINE = -1  # the block index of a section's outline unit
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
 # A sentence that leans on the one before it ("This means…", 「そのため…」).
@@ -181,14 +183,16 @@ class Scorer:
                 found += _SYNONYM_SHARE * weight
         return found / total
 
-    def unit_overlap(self, unit: Unit) -> float:
+    def unit_overlap(self, unit: Unit, context: str = "") -> float:
         """The best single line (with the lead-in) counts; the rest only a little. A big list
         holds many words, which says nothing about whether one of its lines answers; unless
-        the whole set was asked for, one line of it is the better quote."""
+        the whole set was asked for, one line of it is the better quote. `context`: the
+        section's heading, whose words its lines need not repeat ("The sofa does not fit
+        through the door" over "Don't force it.")."""
         if len(unit.lines) == 1:
-            return self.overlap(unit.text())
-        best = max(self.overlap(f"{unit.lead}\n{line}") for line in unit.lines)
-        whole = self.overlap(unit.text())
+            return self.overlap(f"{context}\n{unit.text()}")
+        best = max(self.overlap(f"{context}\n{unit.lead}\n{line}") for line in unit.lines)
+        whole = self.overlap(f"{context}\n{unit.text()}")
         if self.analysis.intents & {Intent.LIST, Intent.STEPS}:
             return best + 0.6 * (whole - best)
         return best + 0.1 * (whole - best) - (0.1 if len(unit.lines) > _LONG_LIST else 0.05)
@@ -216,6 +220,8 @@ class Scorer:
             # (unless who approves was asked).
             polarity = _polarity(text)
             bonus += 0.15 if polarity == "yes" else -0.1 if polarity == "no" else 0.0
+        if self.analysis.negated and _polarity(text) == "no":
+            bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:
             bonus += 0.3 if unit.ordered else 0.15
         if Intent.LIST in intents and unit.kind in ("list", "table") and len(unit.lines) > 1:
@@ -252,12 +258,15 @@ class Scorer:
         return bonus
 
     def score(self, unit: Unit, ref: SectionRef) -> Unit:
-        overlap = self.unit_overlap(unit)
+        # The section's own heading (not its parents: "Stores", "Common situations" are
+        # categories) speaks for its sentences: they need not repeat its words.
+        own_heading = ref.section.heading.rpartition(" > ")[2]
+        overlap = self.unit_overlap(unit, own_heading)
         role = self.role_bonus(unit, ref)
         short = 0.1 if len(unit.text()) < 15 else 0.0
         # A heading that names the question ("What you can decide alone") vouches for the
         # whole section, whose sentences need not repeat its words.
-        heading = 0.3 * self.overlap(ref.section.heading) if ref.section.heading else 0.0
+        heading = 0.15 * self.overlap(ref.section.heading) if ref.section.heading else 0.0
         # A section leads with its point: its first sentence is a little more likely the
         # answer (the mantra itself, under "Our mantra").
         first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
@@ -307,10 +316,23 @@ def _adds_something(unit: Unit, chosen: list[Unit], scorer: Scorer) -> bool:
 
 
 def _grow(unit: Unit, section: Section, scorer: Scorer) -> Unit:
-    """A sentence grows into its neighbours when it leans on them or they finish it."""
+    """A sentence grows into its neighbours when it leans on them or they finish it; a list
+    that ends on a lead-in ("Counter wording:") takes the text it introduces."""
+    if unit.kind == "list" and unit.block != _OUTLINE:
+        return _finish_list(unit, section)
     if unit.kind not in ("sentences", "quote") or unit.block == _OUTLINE:
         return unit
     sentences = section.blocks[unit.block].lines
+    if _short_answer(section, unit.block):
+        # A section that is one short paragraph (a FAQ's answer under its question) answers
+        # from its best sentence to its end (the figure may be in the next one), after any
+        # short opener ("Yes.") or the sentence the best one leans on; the fact stays first.
+        start = unit.first
+        while start > 0 and (
+            len(sentences[start - 1]) <= _OPENER_CHARS or _LEANS_BACK.match(sentences[start])
+        ):
+            start -= 1
+        return replace(unit, lines=tuple(sentences[start:]), first=start)
     first = last = unit.first
     if first > 0 and (_LEANS_BACK.match(sentences[first]) or len(sentences[first]) < 25):
         first -= 1
@@ -330,6 +352,30 @@ def _grow(unit: Unit, section: Section, scorer: Scorer) -> Unit:
     ):
         last += 1
     return replace(unit, lines=tuple(sentences[first : last + 1]), first=first)
+
+
+def _finish_list(unit: Unit, section: Section) -> Unit:
+    following = section.blocks[unit.block + 1 : unit.block + 2]
+    if not unit.lines[-1].rstrip("*_ ").endswith((":", "：")):
+        return unit
+    if following and following[0].kind in ("paragraph", "quote"):
+        said = ""
+        for sentence in following[0].lines:
+            said = join_lines(said, sentence)
+        return replace(unit, lines=(*unit.lines, f"  {said}"))
+    if len(unit.lines) > 1:
+        return replace(unit, lines=unit.lines[:-1])  # what it introduced is not there
+    return unit
+
+
+def _short_answer(section: Section, block: int) -> bool:
+    prose = [b for b in section.blocks if b.kind in ("paragraph", "quote")]
+    sentences = section.blocks[block].lines
+    return (
+        len(prose) == 1
+        and len(sentences) <= _MAX_SENTENCES
+        and sum(len(s) for s in sentences) <= _SHORT_ANSWER_CHARS
+    )
 
 
 def render_unit(unit: Unit, marker: str) -> list[str]:

@@ -32,6 +32,7 @@ class Intent(StrEnum):
     LIST = "list"
     DEFINITION = "definition"
     PERMISSION = "permission"
+    NUMBER = "number"  # a count or a target ("how many stores", "the NPS target")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class QuestionAnalysis:
     beyond_amount: bool = False
     # Asks for stories or examples (customer praise, wins), which the highlights hold.
     wants_examples: bool = False
+    # Asks what is not allowed or not possible: a passage that refuses answers it.
+    negated: bool = False
+    # Asks for a fact with a wh-word rather than for a yes or no.
+    wh_question: bool = False
 
 
 # Question intents --------------------------------------------------------------------------
@@ -115,6 +120,9 @@ _QUESTION_CUES: dict[Intent, re.Pattern[str]] = {
         rf"\bhow many (?:different )?(?:{_LIST_NOUNS})\b|\ball (?:the|our) (?:{_LIST_NOUNS})\b",
         rf"\bwhat are (?:the |our |all )?(?:\S+ ){{0,3}}?(?:{_LIST_NOUNS})\b",
         rf"\b(?:two|three|four|five|six|seven|\d+) (?:{_LIST_NOUNS})\b",
+        # "what items can't be returned", "which products are…": the set of them is asked.
+        r"^(?:so |and |ok )?(?:what|which) [a-z]{3,}s (?:can|can't|cannot|are|aren't|must|should"
+        r"|need|have to)\b",
         r"何がある|何があります|なにがある|一覧|いくつ|何種類|何個|何項目|どんな\S{0,3}が(?:ある|あります)",
         r"(?<!\d)[0-9一二三四五六七八九十]つの|全部|すべて|挙げて|リスト|種類",
     ),
@@ -123,6 +131,17 @@ _QUESTION_CUES: dict[Intent, re.Pattern[str]] = {
         r"どういう(?:意味|こと|状態|もの)|意味",
     ),
 }
+# A number that is neither money nor time: a count ("how many stores") or a target/score.
+_NUMBER_CUE = rx(
+    r"\bhow many\b|\bnumber of\b|\b(?:target|targets|goal|goals|kpis?|score)\b",
+    r"目標|何人|何店|何件|何社|何台|件数|人数|店舗数",
+)
+# The question asks what is NOT allowed or possible ("what can't be returned", 「できないもの」).
+_NEGATED = rx(
+    r"\b(?:can't|cant|cannot|can not|not allowed|mustn't|must not|shouldn't|should not"
+    r"|never|not (?:be|get)|isn't|aren't|won't)\b",
+    r"できない|(?:ては|では)いけない|だめな|ダメな|禁止|不可|NG",
+)
 # "who" opening a question or after a preposition, not the relative "a customer who...";
 # "who are our customers" asks about the market, not whom to contact.
 _WHO = re.compile(
@@ -149,6 +168,12 @@ _PERMISSION_STRONG = rx(
     r"(?:て|で)(?:も)?(?:いい|良い|よい|構わない|かまわない)(?=の|か|です|でしょ|んです|\?|$|よね)",
     r"大丈夫|許可|承認(?:なし|無し|を?取らず|を?もらわず)|勝手に|自分の判断で|自分で(?:決め|判断|承認)",
     r"(?<!不)可能(?!性)|(?<![a-z])ok\?|オッケー|(?:ダメ|だめ)(?:\?|です|なの|かな)",
+)
+# A question that opens a clause with a wh-word ("whats my limit…", 「いくらまで…」) asks for
+# a fact, not for a yes or no, even when it mentions permission ("without asking").
+_WH_OPENING = re.compile(
+    r"(?:^|[,.;:?!\-–]\s*|\b(?:so|and|but|then|ok|okay|btw)\s+)"
+    r"(?:what|whats|what's|who|whos|who's|whom|which|where|when|why|how|hows)\b"
 )
 # Bare "can"/「できる？」 is a permission question only when it is a yes/no question.
 _MODAL_EN = re.compile(r"\b(?:can|may|could)\b(?!\s*not\b)")
@@ -254,6 +279,8 @@ def _intents(text: str, language: str, amount: int | None) -> frozenset[Intent]:
         found.add(Intent.DEFINITION)
     if _has_permission_cue(text, language):
         found.add(Intent.PERMISSION)
+    if _NUMBER_CUE.search(text) and not found & {Intent.DURATION, Intent.LIST}:
+        found.add(Intent.NUMBER)
     # An amount is the thing asked only in "can I refund ¥7,000?"; in "how long is the ¥500
     # coupon valid" it names the subject.
     if (amount is not None or PERCENT.search(text)) and found <= {Intent.PERMISSION}:
@@ -317,4 +344,6 @@ def analyse(question: str) -> QuestionAnalysis:
         content_words=content_words,
         beyond_amount=amount is not None and bool(_BEYOND.search(text)),
         wants_examples=bool(_EXAMPLES.search(text)),
+        negated=bool(_NEGATED.search(text)),
+        wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),
     )

@@ -79,6 +79,13 @@ _PERMISSION_YES = rx(
     r"承認なしで|承認を得ずに|承認も得ずに|許可なく|自分の判断で|認められて|許可されて",
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*|\n+")
+# A figure: digits or a written count. Times and durations are removed first ("within 7
+# days" is not a target), list markers are not figures.
+_MARKER = re.compile(r"^\s*(?:[0-9]{1,2}(?:[.)]|\s)|step \d+)", re.MULTILINE)
+_FIGURE = re.compile(
+    r"(?<![A-Za-z0-9])[+-]?\d+(?:[,.]\d+)*"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|forty|fifty|hundred)\b"
+)
 
 
 def _names_a_person(text: str) -> bool:
@@ -102,6 +109,7 @@ def passage_features(text: str) -> frozenset[Intent]:
         Intent.LIST: items >= 2,
         Intent.DEFINITION: bool(_DEFINITION_PASSAGE.search(folded)),
         Intent.PERMISSION: permission_polarity(text) is not None,
+        Intent.NUMBER: bool(_FIGURE.search(_DURATION_PASSAGE.sub(" ", _MARKER.sub("", folded)))),
     }
     return frozenset(intent for intent, present in checks.items() if present)
 

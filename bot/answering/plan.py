@@ -17,6 +17,7 @@ from bot.answering.models import Answer, Source
 from bot.answering.passages import limit_yen, permission_polarity
 from bot.answering.prompts import message
 from bot.answering.roles import role_label
+from bot.answering.substance import GENERIC_SHARE, STORY_GENERIC_SHARE, only_names_in_common
 from ingest.audience import Audience, visible
 from ingest.models import Hit
 from ingest.state import IndexedFile
@@ -177,13 +178,32 @@ def plan_answer(index: Knowledge, question: str, found: Retrieval, language: str
     composition = compose(refs, scorer)
     if not composition.units:
         return None
+    if not found.reading.follow_up and _off_topic(index, question, own, composition):
+        return None
     return Plan(composition, analysis, found.role, other_language, _lead(analysis, composition))
+
+
+def _off_topic(index: Knowledge, question: str, terms: list[str], composition: Composition) -> bool:
+    """The quote shares only a name or an everyday word with the question (`substance`)."""
+    quoted = [u.text() for u in composition.units]
+    for n in dict.fromkeys(u.ref for u in composition.units):
+        ref = composition.refs[n]
+        quoted += [ref.section.heading, ref.hit.chunk.title]
+    stories = all(composition.refs[u.ref].story for u in composition.units)
+    return only_names_in_common(
+        question,
+        quoted,
+        terms=terms,
+        idf=index.idf,
+        says_otherwise=lambda term, present: index.says_otherwise(term, terms, present),
+        generic_share=STORY_GENERIC_SHARE if stories else GENERIC_SHARE,
+    )
 
 
 def _lead(analysis: QuestionAnalysis, composition: Composition) -> str | None:
     """Yes or no, for a yes/no question whose answer the quoted source settles."""
-    if Intent.PERMISSION not in analysis.intents:
-        return None
+    if Intent.PERMISSION not in analysis.intents or analysis.wh_question:
+        return None  # "what's my limit without asking?" is answered by the limit, not "Yes."
     texts = [u.text() for u in composition.units]
     if analysis.amount_yen is not None:
         # The limit one may decide alone settles it ("up to ¥5,000" against ¥7,000); "more

@@ -97,3 +97,11 @@ def test_plain_text_headings_do_not_run_into_their_first_sentence() -> None:
     joined = "\n".join(c.text for c in chunks)
     assert "Damaged or faulty items\nIf your item" in joined
     assert "配送について\nご注文から" in joined
+
+
+def test_a_plain_text_heading_heads_its_own_chunks() -> None:
+    text = "Damaged or faulty items\nIf your item arrived damaged, call us.\n"
+    chunks = chunk_document(doc(text).model_copy(update={"path": "returns.txt"}))
+    assert [(c.section, c.text) for c in chunks] == [
+        ("Damaged or faulty items", "If your item arrived damaged, call us.")
+    ]

@@ -288,3 +288,11 @@ _PIECES = st.sampled_from(
 def test_idempotent_on_shuffled_page_lines(lines: list[str]) -> None:
     once = clean_web_text("\n".join(lines))
     assert clean_web_text(once) == once
+
+
+def test_related_questions_in_japanese_go_with_their_links() -> None:
+    page = (
+        "配送について\n\n商品は3日でお届けします。\n\n"
+        "関連するご質問\n返品・交換について\nお支払い方法について\n"
+    )
+    assert clean_web_text(page) == "配送について\n\n商品は3日でお届けします。"

@@ -54,6 +54,7 @@ def test_a_sentence_that_leans_back_brings_the_one_before() -> None:
         "Check every box before sealing it.",
         "Glass goes in double-walled boxes with dividers.",
         "This stops breakages in transit.",
+        "Heavy items go at the bottom of the box.",
     ]
     composition = compose([ref(section)], scorer("what stops breakages in transit"))
     assert composition.units[0].lines == (
@@ -133,3 +134,72 @@ def test_english_typos_are_mended_against_the_index_vocabulary() -> None:
     assert fixes == {"refnud": "refund", "custmer": "custom", "escalaton": "escal"}
     # A real word the knowledge never uses is not turned into another one.
     assert corrections("is there parking", lambda t: {"part": 4, "mark": 2}.get(t, 0)) == {}
+
+
+def test_a_short_section_is_quoted_from_its_best_sentence_to_its_end() -> None:
+    # A FAQ's answer: a short opener, the sentence that answers, and the figure after it.
+    section = ["Yes.", "Large furniture ships free to your door.", "Assembly costs ¥3,300."]
+    composition = compose([ref(section)], scorer("does large furniture ship free"))
+    assert composition.units[0].lines == tuple(section)
+    # A full sentence before the best one is another fact, not an opener: the fact leads.
+    section = ["Support agents may refund up to ¥10,000.", "Store staff may refund up to ¥5,000."]
+    composition = compose([ref(section)], scorer("how much can store staff refund"))
+    assert composition.units[0].lines == (section[1],)
+
+
+def test_a_question_about_what_is_not_allowed_gets_the_refusal() -> None:
+    steps = ["How to return:", "1. Choose the item and select Return item.", "2. Print the label."]
+    banned = ["Some items cannot be returned:", "- opened pillows", "- used mattresses"]
+    composition = compose(
+        [ref(steps), ref(banned, path="en/other.md")], scorer("what items can't be returned")
+    )
+    assert composition.units[0].text().startswith("Some items cannot be returned:")
+
+
+def test_a_target_is_answered_by_the_sentence_with_the_figure() -> None:
+    section = [
+        "We measure NPS, first-contact resolution and repeat contacts within 7 days; the"
+        " vision lists the targets.",
+        "",
+        "Every team sees these numbers monthly:",
+        "- NPS: surveyed quarterly. Target: +45.",
+        "- CES: how easy it was. Target: 5.8.",
+    ]
+    composition = compose([ref(section)], scorer("whats the nps target"))
+    assert "+45" in composition.units[0].text()
+
+
+def test_a_section_heading_speaks_for_its_sentences() -> None:
+    # The heading names the situation; its sentence never repeats the question's words.
+    situation = SectionRef(
+        Hit(
+            chunk=Chunk(
+                id="a", path="en/w.md", title="G", section="", text="", language="en", position=0
+            ),
+            score=1.0,
+        ),
+        Section(
+            heading="Common situations > A driver finds the customer isn't home",
+            blocks=parse_blocks(["Call before leaving. Leave a card with the re-delivery number."]),
+        ),
+        1.0,
+    )
+    habits = ref(
+        ["What good looks like:", "- Drivers: be a good guest.", "- Scan every item."],
+        path="en/w.md",
+    )
+    composition = compose([habits, situation], scorer("im a driver and the customer isnt home"))
+    assert [u.ref for u in composition.units] == [1]  # the situation, and no padding
+
+
+def test_a_list_that_ends_on_a_lead_in_brings_what_it_introduces() -> None:
+    section = [
+        "- If card terminals fail, accept cash or hold the items for 24 hours.",
+        "- Counter wording:",
+        "",
+        "> \"I'm sorry, our card payments aren't working at the moment.\"",
+    ]
+    composition = compose([ref(section)], scorer("what do we do if card terminals fail"))
+    lines = render_unit(composition.units[0], "[1]")
+    assert lines[-2].endswith("Counter wording:")
+    assert lines[-1].startswith("    ◦ \"I'm sorry") and lines[-1].endswith("[1]")

@@ -11,6 +11,7 @@ from bot.answering.intent import Intent, QuestionAnalysis, analyse
 from bot.answering.passages import limit_yen, passage_features, permission_polarity
 from bot.answering.roles import DEFAULT_TITLE_WORDS
 
+N = Intent.NUMBER
 A, D, C, S, L, DEF, P = (
     Intent.AMOUNT,
     Intent.DURATION,
@@ -47,6 +48,7 @@ INTENTS: list[tuple[str, set[Intent]]] = [
     ("how do i handle a customer who is shouting", {S}),
     ("what's the driver supposed to do if the sofa doesn't fit through the door", {S}),
     ("what are our four values", {L}),
+    ("what items can't be returned", {L}),
     ("what are the four steps in the upset customer playbook", {L, S}),
     ("unrelated, but what kinds of businesses does our b2b team sell to", {L}),
     ("what does own it mean", {DEF}),
@@ -55,11 +57,12 @@ INTENTS: list[tuple[str, set[Intent]]] = [
     ("how much is the standard delivery fee for a sofa", {A}),
     # Precision: counts are not money, "who are our customers" is not a contact, a relative
     # "who" is not a question, a limit named as a condition is not the thing asked.
-    ("how many stores do we have", set()),
-    ("how many points do hinode members earn per purchase", set()),
+    # A count or a target asks for a figure (NUMBER), not money.
+    ("how many stores do we have", {N}),
+    ("how many points do hinode members earn per purchase", {N}),
     ("who are our customers", set()),
-    ("whats the nps target this yr", set()),
-    ("max number of marketing emails we can send someone per week?", set()),
+    ("whats the nps target this yr", {N}),
+    ("max number of marketing emails we can send someone per week?", {N}),
     # Japanese
     ("いくらまで返金していいの？", {A, P}),
     ("自分っていくらまで返金できる？", {A}),
@@ -128,6 +131,9 @@ def test_amount_yen(question: str, yen: int | None) -> None:
 # Roles and the asker -----------------------------------------------------------------------
 
 ROLES: list[tuple[str, str | None, bool]] = [
+    # "my lead" is whom the asker answers to; "my stores" are the stores a manager runs.
+    ("whats my limit for refunding a customer without asking my lead", None, False),
+    ("one of my stores wants to give more goodwill, can i sign that off", "people-manager", True),
     ("as a support agent what's my limit", "customer-support", True),
     ("I'm in the warehouse, can i reship a ¥9,000 rug", "warehouse", True),
     ("i work at the store. can i refund 6000 yen", "store-staff", True),
@@ -347,7 +353,8 @@ PASSAGES: list[tuple[str, set[Intent]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), PASSAGES)
 def test_passage_features(text: str, expected: set[Intent]) -> None:
-    assert passage_features(text) == frozenset(expected)
+    # Figures (NUMBER) have their own test below: most of these passages hold one.
+    assert passage_features(text) - {N} == frozenset(expected)
 
 
 POLARITY: list[tuple[str, str | None]] = [
@@ -407,3 +414,43 @@ def test_question_amount_against_stated_limit() -> None:
     limit = limit_yen(passage)
     assert question.amount_yen is not None and limit is not None
     assert question.amount_yen > limit
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("NPS, surveyed quarterly. Target: +45.", True),
+        ("Across our 40 stores you are the face of the company.", True),
+        ("目標は80%です。", True),
+        ("Repeat contacts within 7 days; the vision lists the targets.", False),  # a time
+        ("1. Sign in to your account.", False),  # a list marker
+    ],
+)
+def test_a_figure_is_a_number_that_is_not_a_time_or_a_marker(text: str, figure: bool) -> None:
+    assert (N in passage_features(text)) is figure
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("what items can't be returned", True),
+        ("返品できない商品ってある？", True),
+        ("what items can be returned", False),
+        ("返品できる商品は？", False),
+    ],
+)
+def test_a_question_about_what_is_not_allowed_is_negated(question: str, negated: bool) -> None:
+    assert analyse(question).negated is negated
+
+
+@pytest.mark.parametrize(
+    ("question", "wh"),
+    [
+        ("whats my limit for refunding a customer without asking my lead", True),
+        ("いくらまで返金していいの？", True),
+        ("can I refund ¥7,000 without approval?", False),
+        ("自分の判断で返金していい？", False),
+    ],
+)
+def test_a_wh_question_asks_for_a_fact_not_a_yes_or_no(question: str, wh: bool) -> None:
+    assert analyse(question).wh_question is wh

@@ -12,9 +12,9 @@ from ingest.structure import (
 )
 
 
-def doc(text: str, title: str = "Guide") -> Document:
+def doc(text: str, title: str = "Guide", path: str = "guide.md") -> Document:
     return Document(
-        path="guide.md",
+        path=path,
         title=title,
         text=text,
         meta=DocumentMeta(),
@@ -112,3 +112,43 @@ def test_inline_markdown_is_removed_for_display() -> None:
     assert plain_inline("**Own it** and *care*: see [the guide](https://x.example/g)") == (
         "Own it and care: see the guide (https://x.example/g)"
     )
+
+
+def test_plain_text_headings_start_sections() -> None:
+    text = (
+        "Returns and refunds\n\nLast updated: 3 March 2026\n\n"
+        "Refunds\nWe refund within 5 working days.\n\n"
+        "Items we cannot take back\nSome items cannot be returned:\n- pillows\n- mattresses\n"
+    )
+    sections = document_sections(doc(text, path="returns.txt"))
+    assert [s.heading for s in sections] == [
+        "Returns and refunds",  # "Last updated: …" is a label and its value, not a heading
+        "Refunds",
+        "Items we cannot take back",
+    ]
+    assert sections[1].blocks[0].lines == ["We refund within 5 working days."]
+    assert sections[2].blocks[0].lead == "Some items cannot be returned:"
+
+
+def test_a_faq_question_heads_its_answer_without_the_markers() -> None:
+    text = (
+        "Q. 配送料はいくらですか？\nA. 5,500円以上で送料無料です。それ未満は550円です。\n\n"
+        "How long does delivery take?\nMost orders arrive in 3-5 days.\n"
+    )
+    sections = document_sections(doc(text, path="faq.txt"))
+    assert [(s.heading, s.blocks[0].lines) for s in sections] == [
+        ("配送料はいくらですか？", ["5,500円以上で送料無料です。", "それ未満は550円です。"]),
+        ("How long does delivery take?", ["Most orders arrive in 3-5 days."]),
+    ]
+
+
+def test_a_short_first_line_of_a_wrapped_sentence_is_not_a_heading() -> None:
+    text = "Our promise to\nevery customer is simple.\n"
+    assert [s.heading for s in document_sections(doc(text, path="promise.txt"))] == [""]
+
+
+def test_a_markdown_file_s_own_lines_are_never_plain_headings() -> None:
+    # The mantra on a line of its own is content; Markdown marks its headings with #.
+    text = '## Our mantra\n\n**"Make every day feel like home."**\n\nEverything else follows.\n'
+    sections = document_sections(doc(text))
+    assert [s.heading for s in sections] == ["Our mantra"]
