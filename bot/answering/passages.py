@@ -43,6 +43,9 @@ _CONTACT_PASSAGE = rx(
     r"|guide owner|(?:your|the|a) manager)\b|\b(?:escalate|hand) (?:it )?(?:over )?to\b",
     r"チームリーダー|シフトリーダー|スーパーバイザー|cxリード|責任者|上長|上司|店長|マネージャー",
     r"担当者|オンコール|物流デスク|窓口|広報|法務|プライバシーチーム|リーダー",
+    # A phone number or an e-mail address is a way to reach someone too.
+    r"(?<!\d)(?:\+?\d{1,4}[-\s]?)?\(?0\d{1,4}\)?[-\s]\d{2,4}[-\s]\d{3,4}(?!\d)"
+    r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
 )
 _NOT_A_NAME = frozenset(
     """hinode living members moments home awards product safety our at by net promoter annual

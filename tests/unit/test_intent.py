@@ -454,3 +454,10 @@ def test_a_question_about_what_is_not_allowed_is_negated(question: str, negated:
 )
 def test_a_wh_question_asks_for_a_fact_not_a_yes_or_no(question: str, wh: bool) -> None:
     assert analyse(question).wh_question is wh
+
+
+def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
+    assert Intent.CONTACT in passage_features("Call the hotline on 0120-555-019 at any hour.")
+    assert Intent.CONTACT in passage_features("Call 03-1234-5678 or mail cx@hinode.example.")
+    assert Intent.CONTACT not in passage_features("Refunds up to ¥5,000 within 14 days.")
+    assert Intent.CONTACT not in passage_features("Updated 2026-05-01; version 1.2.3.")
