@@ -217,14 +217,14 @@ def test_digest_posts_numbers_quotes_and_a_chart(harness: Harness) -> None:
     from bot.slack.digest import post_digest, scheduled_digest
 
     harness.slash("/kudos", f"<@U0KENJI> {QUOTE}", user=MANAGER)
-    harness.fake.wait_for("chat.postMessage")
+    harness.fake.wait_for("chat.postMessage", count=2)  # the celebration and the thanks DM
     kudos = harness.store.kudos
     digest = build_digest(kudos, now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
     assert digest.wins == 1 and digest.recognised == ["U0KENJI"] and digest.quotes == [QUOTE]
     post_digest(harness.app.client, "CWINS", digest)
     [upload] = harness.fake.wait_for("file_upload")
     assert upload.args["png"] and upload.args["bytes"] > 2000
-    posts = harness.fake.calls_to("chat.postMessage")
+    posts = [p for p in harness.fake.calls_to("chat.postMessage") if p.args["channel"] == "CWINS"]
     assert "This week" in text_of(posts[-1]) and "U0KENJI" in text_of(posts[-1])
     # The scheduled job in several processes posts once per week.
     assert scheduled_digest(harness.app.client, "CWINS", kudos, harness.store) is True
