@@ -25,7 +25,8 @@ from bot.lessons.models import AnswerRecord
 from bot.lessons.ports import AnswerHistory
 from bot.settings import Settings
 from bot.slack.visitors import People
-from bot.store import FeedbackItem, Gap, LessonAnswer, QuestionRecord, RoleLessonStats
+from bot.store import FeedbackItem, Gap, LessonAnswer, RoleLessonStats
+from bot.store.protocols import EventClaims, QuestionLog, Roles
 from ingest.audience import Audience
 from ingest.sync import SyncReport
 
@@ -58,37 +59,8 @@ class Answerer(Protocol):
     ) -> AnswerStream | None: ...
 
 
-class SlackStore(Protocol):
+class SlackStore(EventClaims, Roles, QuestionLog, Protocol):
     """What the Slack edge reads and writes in the bot's database (`bot.store.Store`)."""
-
-    def claim_event(self, event_id: str, *, kind: str = "event") -> bool: ...
-
-    def release_event(self, event_id: str, *, kind: str = "event") -> None: ...
-
-    def get_role(self, user_id: str) -> str | None: ...
-
-    def set_role(self, user_id: str, role: str | None) -> None: ...
-
-    def log_question(
-        self,
-        *,
-        user_id: str,
-        channel_id: str | None,
-        question: str,
-        answer: str,
-        answered: bool,
-        language: str,
-        role: str | None,
-        sources: list[str],
-        confidence: float,
-        thread_ts: str | None = None,
-    ) -> int: ...
-
-    def get_question(self, question_id: int) -> QuestionRecord | None: ...
-
-    def record_feedback(
-        self, *, question_id: int, user_id: str, helpful: bool, comment: str | None = None
-    ) -> None: ...
 
     def top_gaps(self, *, since: dt.datetime, limit: int = 10) -> list[Gap]: ...
 
