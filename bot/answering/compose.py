@@ -15,30 +15,21 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.answering.intent import Intent, QuestionAnalysis
-from bot.answering.passages import passage_features, permission_polarity
+from bot.answering.passages import passage_features, permission_polarity, speaks_beyond
+from bot.answering.quotes import OUTLINE, Unit, grow
 from bot.answering.roles import ROLE_WORDS
 from ingest.models import Hit
-from ingest.structure import Block, Section, join_lines, plain_inline, table_row_text
+from ingest.structure import Block, Section, table_row_text
 from ingest.tokenize import tokenize
 
 _MAX_SECTIONS = 8
-_MAX_SENTENCES = 3
-_SHORT_ANSWER_CHARS = 320
-_OPENER_CHARS = 20
 _MAX_LIST_ITEMS = 10
 _LONG_LIST = 3
 _SECOND_UNIT_SHARE = 0.7
 _MAX_UNITS = 3
 _OTHER_DOCUMENT_SHARE = 0.85
 _FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
-_OUTLINE = -1  # the block index of a section's outline unit
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
-# A sentence that leans on the one before it ("This means…", 「そのため…」).
-_LEANS_BACK = re.compile(
-    r"^(?:this|that|these|those|it|they|so|but|also|then|however|otherwise|instead)\b"
-    r"|^(?:それ|その|これ|この|ただし|また|なお|そのため|でも|そこで|つまり)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -56,24 +47,6 @@ class SectionRef:
     # The section and its siblings as one list (the four values, the four steps), for a
     # question that asks for the whole set.
     outline: Block | None = None
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A quotable piece of a section: whole sentences, a list, a table or table rows."""
-
-    ref: int  # index of its SectionRef
-    block: int
-    kind: str  # "sentences" | "list" | "table" | "quote"
-    lines: tuple[str, ...]
-    lead: str = ""
-    first: int = 0  # first sentence / item / row index within the block
-    ordered: bool = False
-    score: float = 0.0
-    role_score: float = 0.0
-
-    def text(self) -> str:
-        return "\n".join([self.lead, *self.lines] if self.lead else self.lines)
 
 
 @dataclass
@@ -119,7 +92,7 @@ def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> lis
     units: list[Unit] = []
     wants_whole = bool(analysis.intents & {Intent.LIST, Intent.STEPS})
     if ref.outline is not None and wants_whole:
-        units.append(_whole_list(ref_index, _OUTLINE, ref.outline))
+        units.append(_whole_list(ref_index, OUTLINE, ref.outline))
     for b, block in enumerate(ref.section.blocks):
         if block.kind in ("paragraph", "quote"):
             kind = "sentences" if block.kind == "paragraph" else "quote"
@@ -220,6 +193,9 @@ class Scorer:
             # (unless who approves was asked).
             polarity = _polarity(text)
             bonus += 0.15 if polarity == "yes" else -0.1 if polarity == "no" else 0.0
+        amount = self.analysis.amount_yen
+        if self.analysis.beyond_amount and amount is not None and speaks_beyond(text, amount):
+            bonus += 0.25  # "more than the ¥500 coupon?" is answered by what is over ¥500
         if self.analysis.negated and _polarity(text) == "no":
             bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:
@@ -295,15 +271,17 @@ def compose(refs: list[SectionRef], scorer: Scorer) -> Composition:
         return Composition(refs=refs)
     candidates.sort(key=lambda u: (-u.score, u.ref, u.block, u.first))
     best = candidates[0]
-    chosen = [_grow(best, refs[best.ref].section, scorer)]
+    chosen = [grow(best, refs[best.ref].section)]
     for unit in candidates[1:]:
         if unit.score < _SECOND_UNIT_SHARE * best.score or len(chosen) >= _MAX_UNITS:
             break
         same_document = refs[unit.ref].hit.chunk.path == refs[best.ref].hit.chunk.path
         if not same_document and unit.score < _OTHER_DOCUMENT_SHARE * best.score:
             continue  # another document must be nearly as good to be worth reading too
+        if unit.role_score < 0 <= best.role_score:
+            continue  # another role's rule beside the asker's own only confuses
         if _adds_something(unit, chosen, scorer):
-            chosen.append(_grow(unit, refs[unit.ref].section, scorer))
+            chosen.append(grow(unit, refs[unit.ref].section))
     return Composition(units=chosen, refs=refs)
 
 
@@ -313,87 +291,3 @@ def _adds_something(unit: Unit, chosen: list[Unit], scorer: Scorer) -> bool:
     shown: frozenset[str] = frozenset().union(*(_terms(u.text()) for u in chosen))
     new_terms = {t for t in scorer.weights if t in _terms(unit.text()) and t not in shown}
     return bool(new_terms)
-
-
-def _grow(unit: Unit, section: Section, scorer: Scorer) -> Unit:
-    """A sentence grows into its neighbours when it leans on them or they finish it; a list
-    that ends on a lead-in ("Counter wording:") takes the text it introduces."""
-    if unit.kind == "list" and unit.block != _OUTLINE:
-        return _finish_list(unit, section)
-    if unit.kind not in ("sentences", "quote") or unit.block == _OUTLINE:
-        return unit
-    sentences = section.blocks[unit.block].lines
-    if _short_answer(section, unit.block):
-        # A section that is one short paragraph (a FAQ's answer under its question) answers
-        # from its best sentence to its end (the figure may be in the next one), after any
-        # short opener ("Yes.") or the sentence the best one leans on; the fact stays first.
-        start = unit.first
-        while start > 0 and (
-            len(sentences[start - 1]) <= _OPENER_CHARS or _LEANS_BACK.match(sentences[start])
-        ):
-            start -= 1
-        return replace(unit, lines=tuple(sentences[start:]), first=start)
-    first = last = unit.first
-    if first > 0 and (_LEANS_BACK.match(sentences[first]) or len(sentences[first]) < 25):
-        first -= 1
-    if sentences[last].rstrip().endswith((":", "：")) and last + 1 < len(sentences):
-        last += 1
-    while (
-        last + 1 < len(sentences)
-        and last - first + 1 < _MAX_SENTENCES
-        and _LEANS_BACK.match(sentences[last + 1])
-    ):
-        last += 1
-    # A short next sentence that shares the question's words completes the thought.
-    if (
-        last + 1 < len(sentences)
-        and last - first + 1 < _MAX_SENTENCES
-        and scorer.overlap(sentences[last + 1]) > 0.25
-    ):
-        last += 1
-    return replace(unit, lines=tuple(sentences[first : last + 1]), first=first)
-
-
-def _finish_list(unit: Unit, section: Section) -> Unit:
-    following = section.blocks[unit.block + 1 : unit.block + 2]
-    if not unit.lines[-1].rstrip("*_ ").endswith((":", "：")):
-        return unit
-    if following and following[0].kind in ("paragraph", "quote"):
-        said = ""
-        for sentence in following[0].lines:
-            said = join_lines(said, sentence)
-        return replace(unit, lines=(*unit.lines, f"  {said}"))
-    if len(unit.lines) > 1:
-        return replace(unit, lines=unit.lines[:-1])  # what it introduced is not there
-    return unit
-
-
-def _short_answer(section: Section, block: int) -> bool:
-    prose = [b for b in section.blocks if b.kind in ("paragraph", "quote")]
-    sentences = section.blocks[block].lines
-    return (
-        len(prose) == 1
-        and len(sentences) <= _MAX_SENTENCES
-        and sum(len(s) for s in sentences) <= _SHORT_ANSWER_CHARS
-    )
-
-
-def render_unit(unit: Unit, marker: str) -> list[str]:
-    """Plain lines for the answer: whole sentences, or a lead-in and its items as bullets."""
-    if unit.kind in ("sentences", "quote"):
-        text = ""
-        for sentence in unit.lines:
-            text = join_lines(text, plain_inline(sentence))
-        return [f"{text} {marker}"]
-    items = [_bullet(plain_inline(line), unit.ordered, n) for n, line in enumerate(unit.lines)]
-    if len(items) == 1 and not unit.lead:
-        return [f"{plain_inline(unit.lines[0])} {marker}"]
-    if unit.lead:
-        return [f"{plain_inline(unit.lead)} {marker}", *items]
-    return [*items[:-1], f"{items[-1]} {marker}"]
-
-
-def _bullet(line: str, ordered: bool, number: int) -> str:
-    if line.startswith("  "):
-        return f"    ◦ {line.strip()}"
-    return f"{number + 1}. {line}" if ordered else f"• {line}"

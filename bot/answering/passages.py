@@ -140,3 +140,20 @@ def limit_yen(text: str) -> int | None:
         ):
             return yen_value(match)
     return None
+
+
+_BEYOND_BEFORE = re.compile(r"\b(?:more than|over|above|beyond|exceed\w*)\s+(?:the\s+|a\s+)?$")
+_BEYOND_AFTER = re.compile(r"^\s*(?:の?\w{0,5}?を超え|超え|超|以上)")
+
+
+def speaks_beyond(text: str, amount: int) -> bool:
+    """Whether a passage says what happens above this yen amount ("credits over ¥5,000",
+    「¥500のクーポンを超える補償」): the rule for a question about going beyond it."""
+    folded = normalise(text.replace("*", ""))
+    for match in YEN.finditer(folded):
+        if yen_value(match) != amount:
+            continue
+        before = folded[max(0, match.start() - 16) : match.start()]
+        if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(folded[match.end() :]):
+            return True
+    return False

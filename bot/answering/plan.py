@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from bot.answering.compose import Composition, Scorer, SectionRef, compose, render_unit
+from bot.answering.compose import Composition, Scorer, SectionRef, compose
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.models import Answer, Source
-from bot.answering.passages import limit_yen, permission_polarity
+from bot.answering.passages import limit_yen, permission_polarity, speaks_beyond
 from bot.answering.prompts import message
+from bot.answering.quotes import render_unit
 from bot.answering.roles import role_label
 from bot.answering.substance import GENERIC_SHARE, STORY_GENERIC_SHARE, only_names_in_common
 from ingest.audience import Audience, visible
@@ -213,6 +214,8 @@ def _lead(analysis: QuestionAnalysis, composition: Composition) -> str | None:
             limit = limit_yen(text)
             if limit is not None and permission_polarity(text) == "yes":
                 return "yes" if asked <= limit else "over_limit"
+        if analysis.beyond_amount and not speaks_beyond(texts[0], analysis.amount_yen):
+            return None  # a rule about the amount itself says nothing about going beyond it
     return permission_polarity(texts[0])
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bot.answering.compose import Scorer, SectionRef, compose, render_unit
+from bot.answering.compose import Scorer, SectionRef, compose
 from bot.answering.conversation import readings, target_role
 from bot.answering.intent import analyse
 from bot.answering.models import Turn
+from bot.answering.quotes import render_unit
 from ingest.models import Chunk, Hit
 from ingest.spelling import corrections
 from ingest.structure import Section, parse_blocks
@@ -41,12 +42,25 @@ def test_how_much_is_answered_by_the_amount_one_may_give() -> None:
     assert first.lines[0].startswith("Store staff may refund up to ¥5,000")
 
 
-def test_who_approves_gets_the_list_item_with_its_lead_in() -> None:
+def test_who_approves_gets_the_short_list_whole_with_its_lead_in() -> None:
     composition = compose([ref(LIMITS)], scorer("who approves refunds over 50,000 yen?"))
     lines = render_unit(composition.units[0], "[1]")
-    assert lines[0] == "Needs approval: [1]"
-    assert lines[1] == "• Over ¥50,000: the CX lead, Aiko Tanaka."
-    assert not any("**" in line for line in lines)
+    assert lines == [
+        "Needs approval: [1]",
+        "• Over ¥5,000: the store manager on duty.",
+        "• Over ¥50,000: the CX lead, Aiko Tanaka.",
+    ]
+
+
+def test_one_item_of_a_long_list_comes_with_its_neighbours_in_order() -> None:
+    items = [f"- Step {n}: {'do this carefully and write it down. ' * 3}" for n in range(12)]
+    items[7] = "- Broken glass: wrap it in newspaper and call the logistics desk."
+    composition = compose([ref(["Good habits:", *items])], scorer("what do I do with broken glass"))
+    lines = composition.units[0].lines
+    assert any("Broken glass" in line for line in lines)
+    assert 1 < len(lines) < len(items)  # neighbours, within the reading budget
+    numbers = [int(line.split()[1].rstrip(":")) for line in lines if line.startswith("Step")]
+    assert numbers == sorted(numbers)
 
 
 def test_a_sentence_that_leans_back_brings_the_one_before() -> None:
@@ -57,10 +71,29 @@ def test_a_sentence_that_leans_back_brings_the_one_before() -> None:
         "Heavy items go at the bottom of the box.",
     ]
     composition = compose([ref(section)], scorer("what stops breakages in transit"))
-    assert composition.units[0].lines == (
-        "Glass goes in double-walled boxes with dividers.",
-        "This stops breakages in transit.",
-    )
+    lines = composition.units[0].lines
+    glass = lines.index("Glass goes in double-walled boxes with dividers.")
+    assert lines[glass + 1] == "This stops breakages in transit."
+
+
+def test_a_quote_grows_into_its_neighbours_only_within_the_budget() -> None:
+    filler = [f"Sentence {n} says something long about packing boxes and tape." for n in range(20)]
+    section = [" ".join([*filler[:10], "Fragile parcels get a red sticker.", *filler[10:]])]
+    composition = compose([ref(section)], scorer("which sticker goes on fragile parcels"))
+    text = composition.units[0].text()
+    assert "Fragile parcels get a red sticker." in text
+    assert text.index("Fragile") < text.index("Sentence 10 says")  # what follows explains it
+    assert len(text) <= 520 and "Sentence 0 says" not in text
+
+
+def test_a_one_sentence_paragraph_reads_with_the_paragraph_it_illustrates() -> None:
+    section = [
+        "You may refund up to ¥5,000 per case without approval.",
+        "",
+        "For example, a ¥3,000 lamp that arrived broken can be refunded on the spot.",
+    ]
+    composition = compose([ref(section)], scorer("can i refund a broken lamp"))
+    assert composition.units[0].lines[0].startswith("You may refund up to ¥5,000")
 
 
 def test_steps_come_whole_and_numbered() -> None:

@@ -8,7 +8,12 @@ import time
 import pytest
 
 from bot.answering.intent import Intent, QuestionAnalysis, analyse
-from bot.answering.passages import limit_yen, passage_features, permission_polarity
+from bot.answering.passages import (
+    limit_yen,
+    passage_features,
+    permission_polarity,
+    speaks_beyond,
+)
 from bot.answering.roles import DEFAULT_TITLE_WORDS
 
 N = Intent.NUMBER
@@ -461,3 +466,20 @@ def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
     assert Intent.CONTACT in passage_features("Call 03-1234-5678 or mail cx@hinode.example.")
     assert Intent.CONTACT not in passage_features("Refunds up to ¥5,000 within 14 days.")
     assert Intent.CONTACT not in passage_features("Updated 2026-05-01; version 1.2.3.")
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "beyond"),
+    [
+        ("**¥500のクーポンを超える補償**：CXリードが承認します。", 500, True),
+        ("Refunds or credits over ¥5,000 and up to ¥50,000: the store manager.", 5_000, True),
+        ("Refunds or credits over ¥5,000 and up to ¥50,000: the store manager.", 50_000, False),
+        ("¥5,000を超え¥50,000までの返金", 50_000, False),
+        ("¥50,000 超: CXリード", 50_000, True),
+        ("Anything more than the ¥500 coupon needs the CX lead.", 500, True),
+        ("Store staff may refund up to ¥5,000 per case.", 5_000, False),
+        ("障害おわびクレジット（¥500クーポン）を有効にできます。", 500, False),
+    ],
+)
+def test_speaks_beyond_an_amount(text: str, amount: int, beyond: bool) -> None:
+    assert speaks_beyond(text, amount) is beyond

@@ -1,0 +1,198 @@
+"""Quotes: the pieces of a section an answer can show, grown into something readable.
+
+A unit is whole sentences, a list, a table or table rows. The one chosen to answer grows
+into its neighbours while it stays short to read: a sentence takes the one it leans on and
+the ones that explain it, one item of a list its siblings, a list ending on a lead-in the
+text it introduces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ingest.structure import Section, join_lines, plain_inline
+
+OUTLINE = -1  # the block index of a section's outline unit
+#: A section of one paragraph at most this long (sentences, characters) is a short answer.
+_MAX_SENTENCES = 3
+_SHORT_ANSWER_CHARS = 320
+_OPENER_CHARS = 20  # "Yes." before the sentence that answers
+#: How long a quote may grow around its best sentence (characters), English and Japanese:
+#: measured on answer sets A and B, the fact asked for is often a sentence or two away.
+_QUOTE_CHARS = 500
+_QUOTE_CHARS_JA = 240
+#: A list this short (items, and within this share of the budget) is shown whole.
+_SHORT_LIST_ITEMS = 6
+_LIST_BUDGET_SHARE = 1.5
+# A sentence that leans on the one before it ("This means…", 「そのため…」).
+_LEANS_BACK = re.compile(
+    r"^(?:this|that|these|those|it|they|so|but|also|then|however|otherwise|instead)\b"
+    r"|^for (?:example|instance)\b"
+    r"|^(?:それ|その|これ|この|ただし|また|なお|そのため|でも|そこで|つまり|たとえば|例えば)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a section: whole sentences, a list, a table or table rows."""
+
+    ref: int  # index of its SectionRef
+    block: int
+    kind: str  # "sentences" | "list" | "table" | "quote"
+    lines: tuple[str, ...]
+    lead: str = ""
+    first: int = 0  # first sentence / item / row index within the block
+    ordered: bool = False
+    score: float = 0.0
+    role_score: float = 0.0
+
+    def text(self) -> str:
+        return "\n".join([self.lead, *self.lines] if self.lead else self.lines)
+
+
+def grow(unit: Unit, section: Section) -> Unit:
+    """A sentence grows into its neighbours when it leans on them or they finish it; a list
+    that ends on a lead-in ("Counter wording:") takes the text it introduces."""
+    if unit.kind == "list" and unit.block != OUTLINE:
+        return _finish_list(_whole_if_short(unit, section), section)
+    if unit.kind not in ("sentences", "quote") or unit.block == OUTLINE:
+        return unit
+    sentences = section.blocks[unit.block].lines
+    if _short_answer(section, unit.block):
+        # A section that is one short paragraph (a FAQ's answer under its question) answers
+        # from its best sentence to its end (the figure may be in the next one), after any
+        # short opener ("Yes.") or the sentence the best one leans on; the fact stays first.
+        start = unit.first
+        while start > 0 and (
+            len(sentences[start - 1]) <= _OPENER_CHARS or _LEANS_BACK.match(sentences[start])
+        ):
+            start -= 1
+        return replace(unit, lines=tuple(sentences[start:]), first=start)
+    offset = 0
+    if unit.kind == "sentences":
+        sentences, offset = _prose_run(section, unit.block)
+    first = last = unit.first + offset
+    if first > 0 and (_LEANS_BACK.match(sentences[first]) or len(sentences[first]) < 25):
+        first -= 1
+    if sentences[last].rstrip().endswith((":", "：")) and last + 1 < len(sentences):
+        last += 1
+    while last + 1 < len(sentences) and _LEANS_BACK.match(sentences[last + 1]):
+        last += 1
+    # Then the neighbours, in document order, while the quote stays short to read: the
+    # figure, the channel or the condition is often in the next sentence ("It is posted
+    # to #cx-wins."). Forward first: a section explains after it states.
+    first, last = _window(sentences, first, last, _budget(unit.text()), forward_first=True)
+    return replace(unit, lines=tuple(sentences[first : last + 1]), first=max(first - offset, 0))
+
+
+def _prose_run(section: Section, block: int) -> tuple[list[str], int]:
+    """The sentences of the paragraphs next to each other around `block` (a one-sentence
+    paragraph often states the rule its neighbour illustrates), and where `block` starts."""
+    blocks = section.blocks
+    start = end = block
+    while start > 0 and blocks[start - 1].kind == "paragraph":
+        start -= 1
+    while end + 1 < len(blocks) and blocks[end + 1].kind == "paragraph":
+        end += 1
+    sentences = [line for b in blocks[start : end + 1] for line in b.lines]
+    return sentences, sum(len(b.lines) for b in blocks[start:block])
+
+
+def _window(
+    lines: Sequence[str], first: int, last: int, budget: int, *, forward_first: bool
+) -> tuple[int, int]:
+    """Widen lines[first..last] by a neighbour at a time while it fits the budget: forward
+    first (prose explains after it states), or one on each side in turn (list items)."""
+    grew = True
+    while grew:
+        grew = False
+        if last + 1 < len(lines) and _chars(lines[first : last + 2]) <= budget:
+            last, grew = last + 1, True
+            if forward_first:
+                continue
+        if first > 0 and _chars(lines[first - 1 : last + 1]) <= budget:
+            first, grew = first - 1, True
+    return first, last
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _budget(text: str) -> int:
+    """How many characters a quote may run to: Japanese says as much in fewer."""
+    return _QUOTE_CHARS_JA if _CJK.search(text) else _QUOTE_CHARS
+
+
+def _chars(lines: Sequence[str]) -> int:
+    return sum(len(line) for line in lines)
+
+
+def _whole_if_short(unit: Unit, section: Section) -> Unit:
+    """One item of a list comes with its siblings: "what may I do without approval?" is
+    answered by all of them, and the item that matched best is rarely the only one. A short
+    list comes whole; a long one as the items around the best, in order, within the budget."""
+    block = section.blocks[unit.block]
+    if len(unit.lines) != 1 or unit.first >= len(block.lines):
+        return unit
+    items = block.lines
+    budget = _budget(unit.text())
+    if len(items) <= _SHORT_LIST_ITEMS and _chars(items) <= _LIST_BUDGET_SHARE * budget:
+        return replace(unit, lines=tuple(items), first=0, ordered=block.ordered)
+    first = last = unit.first
+    while last + 1 < len(items) and items[last + 1].startswith("  "):
+        last += 1  # the item's own sub-items
+    # One item on each side in turn: the neighbours are the likeliest siblings.
+    first, last = _window(items, first, last, budget, forward_first=False)
+    while first > 0 and items[first].startswith("  "):
+        first -= 1  # a sub-item is read under its item
+    if first == last:
+        return unit
+    return replace(unit, lines=tuple(items[first : last + 1]), first=first, ordered=block.ordered)
+
+
+def _finish_list(unit: Unit, section: Section) -> Unit:
+    following = section.blocks[unit.block + 1 : unit.block + 2]
+    if not unit.lines[-1].rstrip("*_ ").endswith((":", "：")):
+        return unit
+    if following and following[0].kind in ("paragraph", "quote"):
+        said = ""
+        for sentence in following[0].lines:
+            said = join_lines(said, sentence)
+        return replace(unit, lines=(*unit.lines, f"  {said}"))
+    if len(unit.lines) > 1:
+        return replace(unit, lines=unit.lines[:-1])  # what it introduced is not there
+    return unit
+
+
+def _short_answer(section: Section, block: int) -> bool:
+    prose = [b for b in section.blocks if b.kind in ("paragraph", "quote")]
+    sentences = section.blocks[block].lines
+    return (
+        len(prose) == 1
+        and len(sentences) <= _MAX_SENTENCES
+        and sum(len(s) for s in sentences) <= _SHORT_ANSWER_CHARS
+    )
+
+
+def render_unit(unit: Unit, marker: str) -> list[str]:
+    """Plain lines for the answer: whole sentences, or a lead-in and its items as bullets."""
+    if unit.kind in ("sentences", "quote"):
+        text = ""
+        for sentence in unit.lines:
+            text = join_lines(text, plain_inline(sentence))
+        return [f"{text} {marker}"]
+    items = [_bullet(plain_inline(line), unit.ordered, n) for n, line in enumerate(unit.lines)]
+    if len(items) == 1 and not unit.lead:
+        return [f"{plain_inline(unit.lines[0])} {marker}"]
+    if unit.lead:
+        return [f"{plain_inline(unit.lead)} {marker}", *items]
+    return [*items[:-1], f"{items[-1]} {marker}"]
+
+
+def _bullet(line: str, ordered: bool, number: int) -> str:
+    if line.startswith("  "):
+        return f"    ◦ {line.strip()}"
+    return f"{number + 1}. {line}" if ordered else f"• {line}"
