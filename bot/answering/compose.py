@@ -199,7 +199,7 @@ class Scorer:
         if self.analysis.negated and _polarity(text) == "no":
             bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:
-            bonus += 0.3 if unit.ordered else 0.15
+            bonus += 0.4 if unit.ordered else 0.15  # steps are numbered where they are
         if Intent.LIST in intents and unit.kind in ("list", "table") and len(unit.lines) > 1:
             bonus += 0.3
         if Intent.PERMISSION in intents and Intent.PERMISSION in features:

@@ -259,6 +259,13 @@ def _has_permission_cue(text: str, language: str) -> bool:
     return language == "ja" and bool(_MODAL_JA.search(text)) and not _WH_JA.search(text)
 
 
+_WHO_OR_WHERE = rx(
+    r"\bwho(?:m|se)?\b|\bwhere\b|\b(?:which|what) (?:slack )?(?:channel|team|person|people"
+    r"|department|desk)\b",
+    r"誰|だれ|どなた|どこ|どの(?:チャンネル|部署|チーム|窓口)|連絡先|相談先|問い合わせ先|報告先",
+)
+
+
 def _has_contact_cue(text: str) -> bool:
     if _QUESTION_CUES[Intent.CONTACT].search(text):
         return True
@@ -273,7 +280,8 @@ def _intents(text: str, language: str, amount: int | None) -> frozenset[Intent]:
     }
     if _QUESTION_CUES[Intent.AMOUNT].search(_LIMIT_AS_CONDITION.sub(" ", text)):
         found.add(Intent.AMOUNT)
-    if _has_contact_cue(text):
+    if _has_contact_cue(text) and not (Intent.DURATION in found and not _WHO_OR_WHERE.search(text)):
+        # "when I escalate, how long until they reply?" asks for a time, not a contact.
         found.add(Intent.CONTACT)
     if _definition_target(text) is not None:
         found.add(Intent.DEFINITION)

@@ -28,3 +28,9 @@ def test_each_passage_gets_the_best_other_passage_of_its_document() -> None:
 def test_no_share_changes_nothing() -> None:
     fused = [(0.9, "a1"), (0.5, "b1")]
     assert with_document_support(fused, PATHS.__getitem__, 0.0) == fused
+
+
+def test_support_only_where_it_applies() -> None:
+    fused = [(1.00, "b1"), (0.95, "a1"), (0.60, "a2")]
+    supported = with_document_support(fused, PATHS.__getitem__, 0.3, applies=lambda c: c == "b1")
+    assert supported == fused  # b.md has no other passage; a.md's are not supported
