@@ -19,7 +19,7 @@ from bot.answering.passages import passage_features, permission_polarity, speaks
 from bot.answering.quotes import OUTLINE, Unit, grow
 from bot.answering.roles import ROLE_WORDS
 from ingest.models import Hit
-from ingest.structure import Block, Section, table_row_text
+from ingest.structure import Block, Section, plain_inline, table_row_text
 from ingest.tokenize import tokenize
 
 _MAX_SECTIONS = 8
@@ -28,6 +28,8 @@ _LONG_LIST = 3
 _SECOND_UNIT_SHARE = 0.7
 _MAX_UNITS = 3
 _OTHER_DOCUMENT_SHARE = 0.85
+_REPEAT_CHARS = 60  # a line counts as said when its first characters were
+_REPEAT_PENALTY = 0.5
 _FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
 
@@ -142,6 +144,8 @@ class Scorer:
     role: str | None
     # Whether a text says a question's term in other words (the glossary): (term, terms).
     synonyms: Callable[..., bool] | None = None
+    # The conversation's previous answer: a follow-up is not answered by repeating it.
+    said: tuple[str, ...] = ()
 
     def overlap(self, text: str) -> float:
         total = sum(self.weights.values())
@@ -155,6 +159,14 @@ class Scorer:
             elif self.synonyms is not None and self.synonyms(term, text_terms=set(present)):
                 found += _SYNONYM_SHARE * weight
         return found / total
+
+    def repeated(self, unit: Unit) -> float:
+        """The share of the unit's lines that the previous answer showed already."""
+        lines = [plain_inline(line).strip() for line in unit.lines if line.strip()]
+        if not self.said or not lines:
+            return 0.0
+        said = [line for line in lines if any(line[:_REPEAT_CHARS] in s for s in self.said)]
+        return len(said) / len(lines)
 
     def unit_overlap(self, unit: Unit, context: str = "") -> float:
         """The best single line (with the lead-in) counts; the rest only a little. A big list
@@ -188,9 +200,11 @@ class Scorer:
             bonus += 0.3
         elif asked:
             bonus -= 0.2  # "how long…?" is not answered by a sentence without a time in it
-        if Intent.AMOUNT in intents and Intent.CONTACT not in intents:
+        if Intent.AMOUNT in intents and not (
+            Intent.CONTACT in intents or self.analysis.beyond_amount
+        ):
             # "How much can I…" is answered by what one may do, not by what needs approval
-            # (unless who approves was asked).
+            # (unless who approves, or what happens beyond an amount, was asked).
             polarity = _polarity(text)
             bonus += 0.15 if polarity == "yes" else -0.1 if polarity == "no" else 0.0
         amount = self.analysis.amount_yen
@@ -247,6 +261,7 @@ class Scorer:
         # answer (the mantra itself, under "Our mantra").
         first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
         kind = -0.15 if ref.story and not self.analysis.wants_examples else 0.0
+        kind -= _REPEAT_PENALTY * self.repeated(unit)
         total = (
             overlap
             + heading

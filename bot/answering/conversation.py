@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.answering.intent import Intent, QuestionAnalysis, analyse
+from bot.answering.intent import Intent, QuestionAnalysis, analyse, asks_beyond
 from bot.answering.models import Turn
+from bot.answering.passages import limit_yen
 
 #: A question with this many content words or fewer cannot stand alone in a conversation
 #: ("and then?"); "how much can I refund?" (one) can, so the rest is left to confidence.
@@ -53,6 +54,12 @@ def readings(question: str, history: Sequence[Turn]) -> list[Reading]:
     topic, last = asked[0], asked[-1]
     context = list(dict.fromkeys([topic, last]))
     merged = _inherit(own, [analyse(text) for text in reversed(context)])
+    answers = [t.text for t in history if t.role == "assistant"]
+    if own.amount_yen is None and answers and asks_beyond(question):
+        # "what if it's more than that?": "that" is the limit the last answer gave.
+        limit = limit_yen(answers[-1])
+        if limit is not None:
+            merged = replace(merged, amount_yen=limit, beyond_amount=True)
     contextual = Reading("\n".join([*context, question]), merged, follow_up=True)
     likely_follow_up = own.follow_up_cues or own.content_words <= _ELLIPTICAL_WORDS
     return [contextual, fresh] if likely_follow_up else [fresh, contextual]

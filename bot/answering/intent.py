@@ -326,6 +326,27 @@ _BEYOND = re.compile(
     r"\b(?:more than|over|above|greater than|bigger than|larger than|exceed\w*|beyond)\b"
     r"|より(?:大きい|高い|多い)|を?超え|以上の|上回"
 )
+
+
+def asks_beyond(text: str) -> bool:
+    """ "more than that", 「それを超えたら」: the question is about going past an amount."""
+    return bool(_BEYOND.search(text))
+
+
+_MORE = re.compile(
+    r"\b(?:more than (?:that|this|it)|over (?:that|this|it)|what else|anything else|besides"
+    r"|other (?:options?|ways?|things?)|still (?:not|isn'?t|upset|unhappy|angry))\b"
+    r"|他に|ほかに|それ以外|それでも|それ以上|それを超え|超えたら|まだ(?:納得|怒)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_more(text: str) -> bool:
+    """ "what else?", "what if it's more than that?", 「それでも納得しなかったら？」: the asker
+    wants what the last answer did not say, so repeating it does not answer."""
+    return bool(_MORE.search(text))
+
+
 _EXAMPLES = re.compile(
     r"\b(?:stor(?:y|ies)|examples?|praise\w*|thanks?|thank-you|kudos|wins?|highlights?)\b"
     r"|事例|例え|具体例|エピソード|お礼|感謝|褒め|ほめ|称賛|ストーリー|お客さまの声|お客様の声"

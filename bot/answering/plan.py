@@ -164,7 +164,15 @@ def _in_language(index: Knowledge, hit: Hit, language: str, audience: Audience) 
     return hit.model_copy(update={"chunk": translated})
 
 
-def plan_answer(index: Knowledge, question: str, found: Retrieval, language: str) -> Plan | None:
+def plan_answer(
+    index: Knowledge,
+    question: str,
+    found: Retrieval,
+    language: str,
+    *,
+    said: Sequence[str] = (),
+) -> Plan | None:
+    """What to quote. `said`: the previous answer in the conversation, not worth repeating."""
     refs, other_language = section_refs(index, found.hits, language, found.role, found.audience)
     if not refs:
         return None
@@ -175,7 +183,7 @@ def plan_answer(index: Knowledge, question: str, found: Retrieval, language: str
         for term in index.query_terms(found.reading.query):
             weights.setdefault(term, _CONTEXT_WEIGHT * index.idf(term))
     synonyms = partial(index.says_otherwise, terms=own)
-    scorer = Scorer(analysis, weights, found.role, synonyms)
+    scorer = Scorer(analysis, weights, found.role, synonyms, said=tuple(said))
     composition = compose(refs, scorer)
     if not composition.units:
         return None

@@ -24,6 +24,7 @@ from bot.answering.chat_model import (
     filter_citations,
 )
 from bot.answering.conversation import Reading, readings, target_role
+from bot.answering.intent import asks_for_more
 from bot.answering.models import Answer, Turn
 from bot.answering.plan import (
     Knowledge,
@@ -172,7 +173,7 @@ class AnsweringService:
             )
         found = self.find(question, language, role, history, audience)
         note = message("note_lexical_only", language) if found.degraded else None
-        plan = self._compose(question, found, language)
+        plan = self._compose(question, found, language, history)
         if plan is None:
             return self._not_found(language, found.role, found.confidence).model_copy(
                 update={"note": note}
@@ -207,7 +208,7 @@ class AnsweringService:
             return None
         language = detect_language(question)
         found = self.find(question, language, role, history, audience)
-        plan = self._compose(question, found, language)
+        plan = self._compose(question, found, language, history)
         if plan is None:
             return None
         passages = plan_passages(plan)
@@ -275,12 +276,16 @@ class AnsweringService:
         sure = confidence(hits, dense_trusted=trusted, options=self.options)
         return Retrieval(reading, hits, sure, degraded, role, audience)
 
-    def _compose(self, question: str, found: Retrieval, language: str) -> Plan | None:
+    def _compose(
+        self, question: str, found: Retrieval, language: str, history: Sequence[Turn] = ()
+    ) -> Plan | None:
         """What the answer will quote, or None when the knowledge does not answer."""
         if found.confidence < self.options.min_confidence or not found.hits:
             return None
         with self._compute:
-            return plan_answer(self.index, question, found, language)
+            said = [t.text for t in history if t.role == "assistant"][-1:]
+            said = said if asks_for_more(question) else []
+            return plan_answer(self.index, question, found, language, said=said)
 
     def _messages(
         self,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.answering.compose import Scorer, SectionRef, compose
 from bot.answering.conversation import readings, target_role
-from bot.answering.intent import analyse
+from bot.answering.intent import Intent, analyse
 from bot.answering.models import Turn
 from bot.answering.quotes import render_unit
 from ingest.models import Chunk, Hit
@@ -236,3 +238,26 @@ def test_a_list_that_ends_on_a_lead_in_brings_what_it_introduces() -> None:
     lines = render_unit(composition.units[0], "[1]")
     assert lines[-2].endswith("Counter wording:")
     assert lines[-1].startswith("    ◦ \"I'm sorry") and lines[-1].endswith("[1]")
+
+
+def test_more_than_that_takes_the_limit_from_the_last_answer() -> None:
+    history = [
+        Turn(role="user", text="whats the refund limit for store staff"),
+        Turn(role="assistant", text="Store staff: refund or goodwill credit up to ¥5,000 [1]"),
+    ]
+    follow = readings("what if its more than that", history)[0]
+    assert follow.follow_up
+    assert follow.analysis.amount_yen == 5_000 and follow.analysis.beyond_amount
+
+
+def test_asking_for_more_is_not_answered_by_repeating_the_last_answer() -> None:
+    said = "Store staff may refund up to ¥5,000 per case without approval. [1]"
+    question = analyse("what if its more than that")
+    question = replace(
+        question, amount_yen=5_000, beyond_amount=True, intents=frozenset({Intent.AMOUNT})
+    )
+    weights = dict.fromkeys(tokenize("store staff refund limit"), 1.0)
+    fresh = compose([ref(LIMITS)], Scorer(question, weights, "store-staff"))
+    again = compose([ref(LIMITS)], Scorer(question, weights, "store-staff", said=(said,)))
+    assert "Over ¥5,000" in "\n".join(again.units[0].lines)
+    assert fresh.units[0].score > again.units[0].score - 1  # both compose; only the pick moves

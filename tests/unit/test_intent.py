@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.answering.intent import Intent, QuestionAnalysis, analyse
+from bot.answering.intent import Intent, QuestionAnalysis, analyse, asks_for_more
 from bot.answering.passages import (
     limit_yen,
     passage_features,
@@ -77,7 +77,10 @@ INTENTS: list[tuple[str, set[Intent]]] = [
     ("返品って何日まで受け付けてる？", {D}),
     ("シフト始めの朝礼って何分くらいやればいいの？", {D}),
     ("障害のあとの振り返りレビューって、いつまでにやるんですか？", {D}),
-    ("チームリーダーにエスカレしたら、どのくらいで返事もらえるものなの？", {C, D}),
+    (
+        "チームリーダーにエスカレしたら、どのくらいで返事もらえるものなの？",
+        {D},
+    ),  # a time is asked; escalating is the context
     ("宛名ラベルを間違えて、別のお客さんに情報がいったかも…どこに連絡すればいい？", {C}),
     ("上限超える返金って誰に承認もらえばいい？", {C}),
     ("8,000円超える再発送って誰に承認もらうの？", {C}),
@@ -483,3 +486,25 @@ def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
 )
 def test_speaks_beyond_an_amount(text: str, amount: int, beyond: bool) -> None:
     assert speaks_beyond(text, amount) is beyond
+
+
+@pytest.mark.parametrize(
+    ("question", "more"),
+    [
+        ("what if its more than that", True),
+        ("anything else I can offer?", True),
+        ("それでも納得しなかったら？", True),
+        ("他にできることはある？", True),
+        ("how much can I refund?", False),
+        ("what is our mantra?", False),
+    ],
+)
+def test_asks_for_more(question: str, more: bool) -> None:
+    assert asks_for_more(question) is more
+
+
+def test_how_long_after_escalating_asks_for_a_time_not_a_contact() -> None:
+    assert analyse("チームリーダーにエスカレしたら、どれくらいで返事もらえるもの？").intents == {D}
+    assert analyse("how long does escalation take").intents == {D}
+    assert analyse("who do i escalate to and how fast").intents == {C, D}
+    assert C in analyse("誰にエスカレすればいい？").intents
