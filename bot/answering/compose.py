@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.passages import passage_features, permission_polarity, speaks_beyond
-from bot.answering.quotes import OUTLINE, Unit, grow
+from bot.answering.quotes import OUTLINE, Unit, attribution, grow
 from bot.answering.roles import ROLE_WORDS
 from ingest.models import Hit
 from ingest.structure import Block, Section, plain_inline, table_row_text
@@ -287,6 +287,9 @@ def compose(refs: list[SectionRef], scorer: Scorer) -> Composition:
     candidates.sort(key=lambda u: (-u.score, u.ref, u.block, u.first))
     best = candidates[0]
     chosen = [grow(best, refs[best.ref].section)]
+    told = attribution(best, refs[best.ref].section)
+    if told is not None:
+        chosen.append(told)
     for unit in candidates[1:]:
         if unit.score < _SECOND_UNIT_SHARE * best.score or len(chosen) >= _MAX_UNITS:
             break

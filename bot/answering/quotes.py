@@ -18,7 +18,6 @@ OUTLINE = -1  # the block index of a section's outline unit
 #: A section of one paragraph at most this long (sentences, characters) is a short answer.
 _MAX_SENTENCES = 3
 _SHORT_ANSWER_CHARS = 320
-_OPENER_CHARS = 20  # "Yes." before the sentence that answers
 #: How long a quote may grow around its best sentence (characters), English and Japanese:
 #: measured on answer sets A and B, the fact asked for is often a sentence or two away.
 _QUOTE_CHARS = 500
@@ -62,15 +61,9 @@ def grow(unit: Unit, section: Section) -> Unit:
         return unit
     sentences = section.blocks[unit.block].lines
     if _short_answer(section, unit.block):
-        # A section that is one short paragraph (a FAQ's answer under its question) answers
-        # from its best sentence to its end (the figure may be in the next one), after any
-        # short opener ("Yes.") or the sentence the best one leans on; the fact stays first.
-        start = unit.first
-        while start > 0 and (
-            len(sentences[start - 1]) <= _OPENER_CHARS or _LEANS_BACK.match(sentences[start])
-        ):
-            start -= 1
-        return replace(unit, lines=tuple(sentences[start:]), first=start)
+        # A section that is one short paragraph (a FAQ's answer under its question) is
+        # quoted whole: the figure or the channel may be in any of its few sentences.
+        return replace(unit, lines=tuple(sentences), first=0)
     offset = 0
     if unit.kind == "sentences":
         sentences, offset = _prose_run(section, unit.block)
@@ -86,6 +79,22 @@ def grow(unit: Unit, section: Section) -> Unit:
     # to #cx-wins."). Forward first: a section explains after it states.
     first, last = _window(sentences, first, last, _budget(unit.text()), forward_first=True)
     return replace(unit, lines=tuple(sentences[first : last + 1]), first=max(first - offset, 0))
+
+
+def attribution(unit: Unit, section: Section) -> Unit | None:
+    """The short list that follows a quoted customer's words (who served them, the value,
+    what they did): a story is not told without it."""
+    if unit.kind != "quote" or unit.block == OUTLINE:
+        return None
+    following = section.blocks[unit.block + 1 : unit.block + 2]
+    if not following or following[0].kind != "list":
+        return None
+    items = following[0].lines
+    if len(items) > _SHORT_LIST_ITEMS or _chars(items) > _LIST_BUDGET_SHARE * _budget(unit.text()):
+        return None
+    return Unit(
+        ref=unit.ref, block=unit.block + 1, kind="list", lines=tuple(items), score=unit.score
+    )
 
 
 def _prose_run(section: Section, block: int) -> tuple[list[str], int]:

@@ -171,15 +171,18 @@ def test_english_typos_are_mended_against_the_index_vocabulary() -> None:
     assert corrections("is there parking", lambda t: {"part": 4, "mark": 2}.get(t, 0)) == {}
 
 
-def test_a_short_section_is_quoted_from_its_best_sentence_to_its_end() -> None:
+def test_a_short_section_is_quoted_whole() -> None:
     # A FAQ's answer: a short opener, the sentence that answers, and the figure after it.
     section = ["Yes.", "Large furniture ships free to your door.", "Assembly costs ¥3,300."]
     composition = compose([ref(section)], scorer("does large furniture ship free"))
     assert composition.units[0].lines == tuple(section)
-    # A full sentence before the best one is another fact, not an opener: the fact leads.
-    section = ["Support agents may refund up to ¥10,000.", "Store staff may refund up to ¥5,000."]
-    composition = compose([ref(section)], scorer("how much can store staff refund"))
-    assert composition.units[0].lines == (section[1],)
+    # The channel may be in the sentence before the one that matched best.
+    section = [
+        "Reship each one, then report it in #warehouse-quality with photos.",
+        "The packing team lead decides whether to change the packaging.",
+    ]
+    composition = compose([ref(section)], scorer("where do i flag a packaging problem"))
+    assert composition.units[0].lines == tuple(section)
 
 
 def test_a_question_about_what_is_not_allowed_gets_the_refusal() -> None:
@@ -261,3 +264,16 @@ def test_asking_for_more_is_not_answered_by_repeating_the_last_answer() -> None:
     again = compose([ref(LIMITS)], Scorer(question, weights, "store-staff", said=(said,)))
     assert "Over ¥5,000" in "\n".join(again.units[0].lines)
     assert fresh.units[0].score > again.units[0].score - 1  # both compose; only the pick moves
+
+
+def test_a_customer_story_comes_with_who_served_them() -> None:
+    story = [
+        '> "The table arrived broken, and the manager approved a replacement on the spot."',
+        "> — Customer at the Osaka Umeda store, October",
+        "",
+        "- **Who:** Naomi Hayashi (store manager)",
+        "- **Value:** Own it",
+    ]
+    composition = compose([ref(story)], scorer("who approved the replacement table on the spot"))
+    shown = "\n".join(u.text() for u in composition.units)
+    assert "approved a replacement" in shown and "Naomi Hayashi" in shown
