@@ -207,6 +207,10 @@ _CONTINUATION_START = rx(
     r"^(?:じゃあ|じゃ|では|それでも|それで|それなら|そしたら|だったら|なら|その場合|そのとき|その時)",
     r"^(?:あと|それと|それから)[、,]|^(?:ほかに|他に)",
 )
+# "Also, …", 「あと、…」 before a whole question of its own adds a topic rather than
+# continuing one.
+_ADDITIVE_START = rx(r"^(?:also|plus|oh and|and also)\b", r"^(?:あと|それと|それから|ほかに|他に)")
+_SELF_CONTAINED_WORDS = 3
 _PREPOSITION_START = re.compile(r"^(?:for|with|about|in|at)\b")
 _ALSO_CUE = re.compile(
     r"\btoo\b(?!\s+(?:late|early|much|many|long|big|small|expensive|hard|soon|far|heavy|old))"
@@ -312,6 +316,8 @@ def _is_follow_up(text: str, content_words: int, definition_target: str | None) 
     if _NEW_TOPIC.search(text):
         return False
     text = _LEADING_FILLER.sub("", text)
+    if _ADDITIVE_START.match(text) and content_words > _SELF_CONTAINED_WORDS:
+        return False  # "also, who do I tell about a wrong address label?" adds a new question
     if _CONTINUATION_START.match(text) or _ELLIPTICAL_END.search(text) or _ALSO_CUE.search(text):
         return True
     if content_words <= 1 and (_BARE_TOPIC_END.search(text) or _PREPOSITION_START.match(text)):

@@ -508,3 +508,11 @@ def test_how_long_after_escalating_asks_for_a_time_not_a_contact() -> None:
     assert analyse("how long does escalation take").intents == {D}
     assert analyse("who do i escalate to and how fast").intents == {C, D}
     assert C in analyse("誰にエスカレすればいい？").intents
+
+
+def test_also_before_a_whole_question_adds_a_topic() -> None:
+    assert not analyse(
+        "あと、宛名ラベル間違えて別のお客さんに情報いっちゃったかも。誰に言えばいい？"
+    ).follow_up_cues
+    assert analyse("あと、店舗でも使える？").follow_up_cues
+    assert analyse("also how long is it valid").follow_up_cues
