@@ -4,19 +4,40 @@ known word one edit away ("refnud" -> "refund", "custmer" -> "customer").
 Only deletions, insertions and swaps of neighbouring letters are tried. Substitutions would
 also turn real words into other real words ("parking" -> "parting"), and a question about
 something the knowledge does not cover must stay unanswered. A candidate counts when its
-stem is a term of the index; the most frequent one wins.
+stem is a term of the index; the most frequent one wins. A real English word the knowledge
+happens not to use ("long" in a folder that says "log in") is never a typo: pyspellchecker's
+bundled word list (MIT, offline) says which words are real.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from ingest.tokenize import english_tokens
 
 _WORD = re.compile(r"[a-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_LENGTH = 4  # short words have too many neighbours to guess from
+#: How often (in the word list's subtitle counts) a word must occur to count as real English:
+#: rare entries include common misspellings.
+_REAL_WORD_COUNT = 50
+
+
+@cache
+def _word_counts() -> Callable[[str], int]:
+    try:
+        from spellchecker import SpellChecker
+    except ImportError:  # pragma: no cover - a hard dependency; degrade to the index alone
+        return lambda word: 0
+    counts = SpellChecker(language="en").word_frequency
+    return lambda word: int(counts[word])
+
+
+def is_real_word(word: str) -> bool:
+    """An English word in common use (not a typo of another one)."""
+    return _word_counts()(word.lower()) >= _REAL_WORD_COUNT
 
 
 def _edits(word: str) -> Iterable[str]:
@@ -44,8 +65,8 @@ def corrections(text: str, doc_freq: Callable[[str], int]) -> dict[str, str]:
         if len(word) < _MIN_LENGTH:
             continue
         stem = _stem(word)
-        if stem is None or doc_freq(stem) > 0:
-            continue  # a stopword, or a word the knowledge uses
+        if stem is None or doc_freq(stem) > 0 or is_real_word(word):
+            continue  # a stopword, a word the knowledge uses, or a real word it does not
         best: tuple[int, str] | None = None
         for candidate in set(_edits(word)):
             candidate_stem = _stem(candidate)

@@ -169,6 +169,8 @@ def test_english_typos_are_mended_against_the_index_vocabulary() -> None:
     assert fixes == {"refnud": "refund", "custmer": "custom", "escalaton": "escal"}
     # A real word the knowledge never uses is not turned into another one.
     assert corrections("is there parking", lambda t: {"part": 4, "mark": 2}.get(t, 0)) == {}
+    # "long" is one insertion away from "log" ("log in"), but it is a word, not a typo.
+    assert corrections("how long do i have", lambda t: {"log": 3}.get(t, 0)) == {}
 
 
 def test_a_short_section_is_quoted_whole() -> None:
