@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot.answering.roles import ROLE_WORDS
 from ingest.structure import Section, join_lines, plain_inline
 
 OUTLINE = -1  # the block index of a section's outline unit
@@ -25,6 +26,7 @@ _QUOTE_CHARS_JA = 240
 #: A list this short (items, and within this share of the budget) is shown whole.
 _SHORT_LIST_ITEMS = 6
 _LIST_BUDGET_SHARE = 1.5
+_SUBJECT_CHARS = 24  # where a sentence names whom it is about
 # A sentence that leans on the one before it ("This means…", 「そのため…」).
 _LEANS_BACK = re.compile(
     r"^(?:this|that|these|those|it|they|so|but|also|then|however|otherwise|instead)\b"
@@ -62,8 +64,13 @@ def grow(unit: Unit, section: Section) -> Unit:
     sentences = section.blocks[unit.block].lines
     if _short_answer(section, unit.block):
         # A section that is one short paragraph (a FAQ's answer under its question) is
-        # quoted whole: the figure or the channel may be in any of its few sentences.
-        return replace(unit, lines=tuple(sentences), first=0)
+        # quoted whole, as the figure or the channel may be in any of its few sentences;
+        # but a sentence before the best one stating the same for another role is left out,
+        # so the asker's figure comes first.
+        start = unit.first
+        while start > 0 and not _other_subject(sentences[start - 1], sentences[unit.first]):
+            start -= 1
+        return replace(unit, lines=tuple(sentences[start:]), first=start)
     offset = 0
     if unit.kind == "sentences":
         sentences, offset = _prose_run(section, unit.block)
@@ -79,6 +86,21 @@ def grow(unit: Unit, section: Section) -> Unit:
     # to #cx-wins."). Forward first: a section explains after it states.
     first, last = _window(sentences, first, last, _budget(unit.text()), forward_first=True)
     return replace(unit, lines=tuple(sentences[first : last + 1]), first=max(first - offset, 0))
+
+
+def _subject_role(sentence: str) -> str | None:
+    """The role a sentence opens with ("Store staff may…", 「サポート担当は…」), if any."""
+    opening = sentence.lstrip("*_ ").casefold()[:_SUBJECT_CHARS]
+    for role, words in ROLE_WORDS.items():
+        if any(opening.startswith(word) for word in words):
+            return role
+    return None
+
+
+def _other_subject(sentence: str, best: str) -> bool:
+    """Whether `sentence` states its fact for another role than `best` does."""
+    theirs, ours = _subject_role(sentence), _subject_role(best)
+    return theirs is not None and ours is not None and theirs != ours
 
 
 def attribution(unit: Unit, section: Section) -> Unit | None:

@@ -36,6 +36,7 @@ from bot.answering.plan import (
 )
 from bot.answering.prompts import message
 from bot.answering.stream import AnswerStream
+from bot.answering.substance import unknown_terms
 from ingest.audience import Audience
 from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
@@ -91,6 +92,10 @@ class AnswerOptions:
     # Where only BM25 can vouch (languages the embedding model does not know), the share of
     # the question's terms one passage must contain for full confidence.
     lexical_full_coverage: float = 0.72
+    # How far under min_confidence a question may be answered when the quote itself matches
+    # it this well (`Scorer.score`); chosen on answer sets A and B.
+    doubt_margin: float = 0.06
+    settling_quote_score: float = 1.0
 
 
 def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptions) -> float:
@@ -279,13 +284,25 @@ class AnsweringService:
     def _compose(
         self, question: str, found: Retrieval, language: str, history: Sequence[Turn] = ()
     ) -> Plan | None:
-        """What the answer will quote, or None when the knowledge does not answer."""
-        if found.confidence < self.options.min_confidence or not found.hits:
+        """What the answer will quote, or None when the knowledge does not answer.
+
+        Just under the confidence bar, a quote that matches the question closely (its words
+        and the kind of fact asked for) still answers, when every word of the question is
+        one the knowledge uses: retrieval's doubt was about the passage as a whole, and the
+        quote settles it."""
+        sure = self.options.min_confidence
+        if found.confidence < sure - self.options.doubt_margin or not found.hits:
             return None
         with self._compute:
             said = [t.text for t in history if t.role == "assistant"][-1:]
             said = said if asks_for_more(question) else []
-            return plan_answer(self.index, question, found, language, said=said)
+            plan = plan_answer(self.index, question, found, language, said=said)
+        if plan is not None and found.confidence < sure:
+            settled = plan.composition.units[0].score >= self.options.settling_quote_score
+            # ...unless the question names something the knowledge never mentions.
+            unknown = unknown_terms(self.index.query_terms(question), self.index.idf)
+            return plan if settled and not unknown else None
+        return plan
 
     def _messages(
         self,

@@ -117,3 +117,14 @@ def only_names_in_common(
     # A part of a Japanese proper noun (物流 in 神奈川物流センター) is part of the name.
     names |= {t for t in matched if any(t in name for name in japanese)}
     return all(t in names or idf(t) < floor for t in matched)
+
+
+def unknown_terms(terms: Iterable[str], idf: Callable[[str], float]) -> list[str]:
+    """The question's words the knowledge never uses ("uniform" in "do store staff get a
+    uniform allowance?"), leaving out figures and how-a-question-is-asked words."""
+    unseen = idf(_UNSEEN)
+    return [
+        t
+        for t in dict.fromkeys(terms)
+        if t not in _FILLERS and not any(c.isdigit() for c in t) and idf(t) >= unseen - 1e-9
+    ]

@@ -203,3 +203,19 @@ def test_links_the_model_invents_lose_their_address() -> None:
     assert drop_unsourced_links("Quoted: https://intranet.example/refunds.", sources, "-") == (
         "Quoted: https://intranet.example/refunds."
     )
+
+
+def test_just_under_the_bar_a_close_quote_answers_unless_a_word_is_unknown(
+    index: KnowledgeIndex,
+) -> None:
+    question = "Can a support agent refund a customer without approval?"
+    sure = service(index).find(question, "en", None, ()).confidence
+    # The bar set a little above this question's confidence: the quote still settles it.
+    answer = service(index, min_confidence=sure + 0.02).answer(question)
+    assert answer.answered and "¥10,000" in answer.answer
+    # The same doubt with a word the knowledge never uses ("uniform") is declined.
+    unknown = "Can a support agent refund a uniform without approval?"
+    unsure = service(index).find(unknown, "en", None, ()).confidence
+    assert not service(index, min_confidence=unsure + 0.02).answer(unknown).answered
+    # Far under the bar, nothing is quoted however close.
+    assert not service(index, min_confidence=sure + 0.2).answer(question).answered

@@ -185,6 +185,10 @@ def test_a_short_section_is_quoted_whole() -> None:
     ]
     composition = compose([ref(section)], scorer("where do i flag a packaging problem"))
     assert composition.units[0].lines == tuple(section)
+    # Another role's figure before the asker's is left out: the asker's comes first.
+    section = ["Support agents may refund up to ¥10,000.", "Store staff may refund up to ¥5,000."]
+    composition = compose([ref(section)], scorer("how much can store staff refund"))
+    assert composition.units[0].lines == (section[1],)
 
 
 def test_a_question_about_what_is_not_allowed_gets_the_refusal() -> None:
