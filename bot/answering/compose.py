@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.answering.intent import Intent, QuestionAnalysis
-from bot.answering.passages import passage_features, permission_polarity, speaks_beyond
+from bot.answering.passages import (
+    covers_amount,
+    passage_features,
+    permission_polarity,
+    speaks_beyond,
+)
 from bot.answering.quotes import OUTLINE, Unit, attribution, grow
 from bot.answering.roles import ROLE_WORDS
 from ingest.models import Hit
@@ -210,6 +215,8 @@ class Scorer:
         amount = self.analysis.amount_yen
         if self.analysis.beyond_amount and amount is not None and speaks_beyond(text, amount):
             bonus += 0.25  # "more than the ¥500 coupon?" is answered by what is over ¥500
+        elif amount is not None and not self.analysis.beyond_amount and covers_amount(text, amount):
+            bonus += 0.25  # "who approves ¥20,000?" is answered by the rule for ¥10,000-50,000
         if self.analysis.negated and _polarity(text) == "no":
             bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:

@@ -359,12 +359,21 @@ _EXAMPLES = re.compile(
 )
 
 
+# Staff say "a 12k lamp", "70k of goodwill": in a question, thousands are yen.
+_THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,4}(?:\.\d)?)\s?k\b")
+
+
+def _thousands(text: str) -> int | None:
+    match = _THOUSANDS.search(text)
+    return round(float(match.group(1)) * 1_000) if match else None
+
+
 def analyse(question: str) -> QuestionAnalysis:
     """Read a staff question into what it asks for and about whom."""
     text = normalise(question)
     language = detect_language(question)
     amount_match = YEN.search(text)
-    amount = yen_value(amount_match) if amount_match else None
+    amount = yen_value(amount_match) if amount_match else _thousands(text)
     intents = _intents(text, language, amount)
     role, stated = question_role(text)
     content_words = len(_content_tokens(text))

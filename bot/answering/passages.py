@@ -157,3 +157,23 @@ def speaks_beyond(text: str, amount: int) -> bool:
         if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(folded[match.end() :]):
             return True
     return False
+
+
+_UP_TO_BEFORE = re.compile(r"\b(?:up to|and up to|to)\s*$")
+_UP_TO_AFTER = re.compile(r"^\s*(?:まで|以下)")
+
+
+def covers_amount(text: str, amount: int) -> bool:
+    """Whether the passage's rule is for this amount: a range that holds it ("over ¥10,000
+    and up to ¥50,000", 「¥10,000を超え¥50,000まで」) or an open one above ("Over ¥50,000")."""
+    folded = normalise(text.replace("*", ""))
+    low: int | None = None
+    for match in YEN.finditer(folded):
+        value = yen_value(match)
+        before = folded[max(0, match.start() - 16) : match.start()]
+        after = folded[match.end() :]
+        if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(after):
+            low = value
+        elif low is not None and (_UP_TO_BEFORE.search(before) or _UP_TO_AFTER.match(after)):
+            return low < amount <= value
+    return low is not None and amount > low

@@ -9,6 +9,7 @@ import pytest
 
 from bot.answering.intent import Intent, QuestionAnalysis, analyse, asks_for_more
 from bot.answering.passages import (
+    covers_amount,
     limit_yen,
     passage_features,
     permission_polarity,
@@ -516,3 +517,24 @@ def test_also_before_a_whole_question_adds_a_topic() -> None:
     ).follow_up_cues
     assert analyse("あと、店舗でも使える？").follow_up_cues
     assert analyse("also how long is it valid").follow_up_cues
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "covered"),
+    [
+        ("**¥10,000を超え¥50,000まで：** チームリーダーの承認が必要です。", 20_000, True),
+        ("**¥10,000を超え¥50,000まで：** チームリーダーの承認が必要です。", 70_000, False),
+        ("Refunds or credits over ¥5,000 and up to ¥50,000: the store manager.", 12_000, True),
+        ("Over ¥50,000: the CX lead, Aiko Tanaka.", 70_000, True),
+        ("Over ¥50,000: the CX lead, Aiko Tanaka.", 20_000, False),
+        ("Store staff may refund up to ¥5,000 per case.", 3_000, False),
+    ],
+)
+def test_covers_amount(text: str, amount: int, covered: bool) -> None:
+    assert covers_amount(text, amount) is covered
+
+
+def test_thousands_in_a_question_are_yen() -> None:
+    assert analyse("one of my stores wants to give 70k of goodwill").amount_yen == 70_000
+    assert analyse("customer wants her money back for a cracked 12k lamp").amount_yen == 12_000
+    assert analyse("how much can I refund?").amount_yen is None
