@@ -35,6 +35,7 @@ _MAX_UNITS = 3
 _OTHER_DOCUMENT_SHARE = 0.85
 _REPEAT_CHARS = 60  # a line counts as said when its first characters were
 _REPEAT_PENALTY = 0.5
+_TOPIC_BONUS = 0.2  # a follow-up's unit in the section the last answer quoted
 _FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
 
@@ -149,8 +150,11 @@ class Scorer:
     role: str | None
     # Whether a text says a question's term in other words (the glossary): (term, terms).
     synonyms: Callable[..., bool] | None = None
-    # The conversation's previous answer: a follow-up is not answered by repeating it.
+    # The conversation's previous answer, for a follow-up: the section it quoted carries the
+    # topic on ("お店の場合は？" after how to handle abuse); when the asker wants something new
+    # ("what if it's more than that?") its lines are not worth repeating.
     said: tuple[str, ...] = ()
+    wants_new: bool = False
 
     def overlap(self, text: str) -> float:
         total = sum(self.weights.values())
@@ -172,6 +176,13 @@ class Scorer:
             return 0.0
         said = [line for line in lines if any(line[:_REPEAT_CHARS] in s for s in self.said)]
         return len(said) / len(lines)
+
+    def continues(self, ref: SectionRef) -> bool:
+        """Whether the previous answer quoted this section: a follow-up stays on its topic."""
+        if not self.said:
+            return False
+        lines = (plain_inline(line).strip() for block in ref.section.blocks for line in block.lines)
+        return any(line and line[:_REPEAT_CHARS] in s for line in lines for s in self.said)
 
     def unit_overlap(self, unit: Unit, context: str = "") -> float:
         """The best single line (with the lead-in) counts; the rest only a little. A big list
@@ -268,7 +279,10 @@ class Scorer:
         # answer (the mantra itself, under "Our mantra").
         first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
         kind = -0.15 if ref.story and not self.analysis.wants_examples else 0.0
-        kind -= _REPEAT_PENALTY * self.repeated(unit)
+        if self.wants_new:
+            kind -= _REPEAT_PENALTY * self.repeated(unit)
+        elif self.continues(ref):
+            kind += _TOPIC_BONUS
         total = (
             overlap
             + heading

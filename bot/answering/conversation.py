@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.answering.intent import Intent, QuestionAnalysis, analyse, asks_beyond
+from bot.answering.intent import (
+    Intent,
+    QuestionAnalysis,
+    analyse,
+    announces_new_topic,
+    asks_beyond,
+)
 from bot.answering.models import Turn
 from bot.answering.passages import limit_yen
 
@@ -49,7 +55,7 @@ def readings(question: str, history: Sequence[Turn]) -> list[Reading]:
         question, own, follow_up=False, self_contained=own.content_words > _SHORT_QUESTION_WORDS
     )
     asked = [t.text for t in history if t.role == "user" and t.text.strip()]
-    if not asked:
+    if not asked or announces_new_topic(question):
         return [fresh]
     topic, last = asked[0], asked[-1]
     context = list(dict.fromkeys([topic, last]))

@@ -334,6 +334,11 @@ _BEYOND = re.compile(
 )
 
 
+def announces_new_topic(text: str) -> bool:
+    """ "Different question: …", 「話変わるけど…」: the earlier conversation is not its topic."""
+    return bool(_NEW_TOPIC.search(normalise(text)))
+
+
 def asks_beyond(text: str) -> bool:
     """ "more than that", 「それを超えたら」: the question is about going past an amount."""
     return bool(_BEYOND.search(text))

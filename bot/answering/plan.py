@@ -171,8 +171,10 @@ def plan_answer(
     language: str,
     *,
     said: Sequence[str] = (),
+    wants_new: bool = False,
 ) -> Plan | None:
-    """What to quote. `said`: the previous answer in the conversation, not worth repeating."""
+    """What to quote. `said`: the previous answer, for a follow-up: the section it quoted
+    carries the topic on, and when the asker `wants_new` ("what else?") it is not repeated."""
     refs, other_language = section_refs(index, found.hits, language, found.role, found.audience)
     if not refs:
         return None
@@ -183,7 +185,7 @@ def plan_answer(
         for term in index.query_terms(found.reading.query):
             weights.setdefault(term, _CONTEXT_WEIGHT * index.idf(term))
     synonyms = partial(index.says_otherwise, terms=own)
-    scorer = Scorer(analysis, weights, found.role, synonyms, said=tuple(said))
+    scorer = Scorer(analysis, weights, found.role, synonyms, said=tuple(said), wants_new=wants_new)
     composition = compose(refs, scorer)
     if not composition.units:
         return None

@@ -295,8 +295,14 @@ class AnsweringService:
             return None
         with self._compute:
             said = [t.text for t in history if t.role == "assistant"][-1:]
-            said = said if asks_for_more(question) else []
-            plan = plan_answer(self.index, question, found, language, said=said)
+            plan = plan_answer(
+                self.index,
+                question,
+                found,
+                language,
+                said=said if found.reading.follow_up or asks_for_more(question) else (),
+                wants_new=asks_for_more(question),
+            )
         if plan is not None and found.confidence < sure:
             settled = plan.composition.units[0].score >= self.options.settling_quote_score
             # ...unless the question names something the knowledge never mentions.

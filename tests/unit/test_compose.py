@@ -267,7 +267,9 @@ def test_asking_for_more_is_not_answered_by_repeating_the_last_answer() -> None:
     )
     weights = dict.fromkeys(tokenize("store staff refund limit"), 1.0)
     fresh = compose([ref(LIMITS)], Scorer(question, weights, "store-staff"))
-    again = compose([ref(LIMITS)], Scorer(question, weights, "store-staff", said=(said,)))
+    again = compose(
+        [ref(LIMITS)], Scorer(question, weights, "store-staff", said=(said,), wants_new=True)
+    )
     assert "Over ¥5,000" in "\n".join(again.units[0].lines)
     assert fresh.units[0].score > again.units[0].score - 1  # both compose; only the pick moves
 
@@ -283,3 +285,33 @@ def test_a_customer_story_comes_with_who_served_them() -> None:
     composition = compose([ref(story)], scorer("who approved the replacement table on the spot"))
     shown = "\n".join(u.text() for u in composition.units)
     assert "approved a replacement" in shown and "Naomi Hayashi" in shown
+
+
+def test_a_new_topic_announced_is_read_fresh_only() -> None:
+    history = [
+        Turn(role="user", text="customer is screaming at me, what do i do"),
+        Turn(role="assistant", text="Listen first. [1]"),
+    ]
+    options = readings("unrelated, but what kinds of businesses does our b2b team sell to", history)
+    assert len(options) == 1 and not options[0].follow_up
+    assert len(readings("話変わるけど、返品できない商品ってある？", history)) == 1
+
+
+def test_a_follow_up_stays_in_the_section_the_last_answer_quoted() -> None:
+    abuse = ref(
+        [
+            "- Give one clear warning.",
+            "- On the phone, you may end the call after the warning.",
+            "",
+            "In a store, step away and call the store manager or security.",
+        ],
+        path="en/upset.md",
+    )
+    vision = ref(["Our stores are where most people meet us."], path="en/vision.md")
+    question = analyse("and in a store?")
+    weights = dict.fromkeys(tokenize("store"), 1.0)
+    said = ("• Give one clear warning.\n• On the phone, you may end the call after the warning.",)
+    fresh = compose([vision, abuse], Scorer(question, weights, None))
+    follow = compose([vision, abuse], Scorer(question, weights, None, said=said))
+    assert fresh.refs[fresh.units[0].ref] is vision
+    assert "step away" in follow.units[0].text()
