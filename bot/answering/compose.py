@@ -95,6 +95,19 @@ def _mentions(text: str, words: Sequence[str]) -> bool:
     return False
 
 
+def _defines(text: str, term: str) -> bool:
+    """Whether a line defines the term: "**SEV1**: …", "SEV1 means …", 「SEV1とは…」."""
+    folded = plain_inline(text).casefold()
+    term = term.casefold()
+    for line in folded.splitlines():
+        line = line.strip(" •*")
+        if line.startswith(term):
+            rest = line[len(term) :].lstrip(" *)）」")
+            if rest.startswith((":", "：", "とは", "means", "is when", "=")):
+                return True
+    return False
+
+
 def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> list[Unit]:
     """Every candidate unit of a section."""
     units: list[Unit] = []
@@ -111,12 +124,13 @@ def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> lis
         elif block.kind == "list":
             units.append(_whole_list(ref_index, b, block))
             if len(block.lines) > 1 and not wants_whole:
+                # Sub-items too ("  - SEV1: checkout is down"): they are read under their
+                # item when the quote grows.
                 units.extend(
                     Unit(
                         ref=ref_index, block=b, kind="list", lines=(item,), lead=block.lead, first=i
                     )
                     for i, item in enumerate(block.lines)
-                    if not item.startswith("  ")
                 )
         elif block.kind == "table" and len(block.rows) > 1:
             header = block.rows[0]
@@ -238,6 +252,8 @@ class Scorer:
             bonus += 0.2
         if Intent.DEFINITION in intents and Intent.DEFINITION in features:
             bonus += 0.15
+        if self.analysis.defines and _defines(text, self.analysis.defines):
+            bonus += 0.3  # "SEV1: checkout is down…" is what SEV1 means
         return bonus
 
     def role_bonus(self, unit: Unit, ref: SectionRef) -> float:

@@ -9,6 +9,7 @@ The same logic serves Slack threads, DMs, the assistant panel and the terminal c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -34,6 +35,20 @@ _SHORT_QUESTION_WORDS = 2
 _INHERITED = frozenset({Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.PERMISSION})
 # Kinds of fact that a role changes: how much *I* may refund depends on who I am.
 _ROLE_DEPENDENT = frozenset({Intent.AMOUNT, Intent.PERMISSION, Intent.CONTACT, Intent.DURATION})
+
+
+_MORE = re.compile(
+    r"\b(?:more than (?:that|this|it)|over (?:that|this|it)|what else|anything else|besides"
+    r"|other (?:options?|ways?|things?)|still (?:not|isn'?t|upset|unhappy|angry))\b"
+    r"|他に|ほかに|それ以外|それでも|それ以上|それを超え|超えたら|まだ(?:納得|怒)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_more(text: str) -> bool:
+    """ "what else?", "what if it's more than that?", 「それでも納得しなかったら？」: the asker
+    wants what the last answer did not say, so repeating it does not answer."""
+    return bool(_MORE.search(text))
 
 
 @dataclass(frozen=True)

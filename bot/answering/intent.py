@@ -60,6 +60,8 @@ class QuestionAnalysis:
     negated: bool = False
     # Asks for a fact with a wh-word rather than for a yes or no.
     wh_question: bool = False
+    # The term whose meaning is asked ("own it" in "what does own it mean?").
+    defines: str | None = None
 
 
 # Question intents --------------------------------------------------------------------------
@@ -158,6 +160,9 @@ _DEFINITION_TARGET = rx(
     r"^(?:so |ok |and )?what(?:'s|s| is| are) (?:an? )?(?P<t3>(?!(?:the|our|my|your|this|that|it"
     r"|its|their|his|her|we|you|i|there|he|she|they|these|those|up|new|next|wrong|happening"
     r"|going)\b)[\w'-]+(?: [\w'-]+){0,2})\s*[?.!]*$",
+    # 「SEV1ってどういう状態？」「FCRとは何ですか」「自分ごとにするってどういう意味？」
+    r"^(?P<t4>[^\s、。?？]{1,20}?)(?:って|とは)(?:(?:何|なに)(?:です|でしょう|のこと|の意味|\s*\?|$)"
+    r"|(?:どういう|どんな)(?:意味|こと|状態|もの))",
 )
 _PERMISSION_STRONG = rx(
     r"\b(?:allowed|permitted|permission|authori[sz]ed|authority)\b",
@@ -231,7 +236,9 @@ _NOT_ANAPHORA = rx(
 _TOKEN = re.compile(
     r"\d[\d,.]*|[a-z][a-z0-9'_-]*|[\u4e00-\u9fff々〆ヵヶ]+|[\u30a1-\u30fa\u30fc]{2,}"
 )
-_ANAPHORA_WORDS = frozenset("it its it's that this they them those these there the same".split())
+_ANAPHORA_WORDS = frozenset(
+    "it its it's that this they them those these there the same それ これ あれ そちら".split()
+)
 
 
 def _content_tokens(text: str) -> list[str]:
@@ -344,20 +351,6 @@ def asks_beyond(text: str) -> bool:
     return bool(_BEYOND.search(text))
 
 
-_MORE = re.compile(
-    r"\b(?:more than (?:that|this|it)|over (?:that|this|it)|what else|anything else|besides"
-    r"|other (?:options?|ways?|things?)|still (?:not|isn'?t|upset|unhappy|angry))\b"
-    r"|他に|ほかに|それ以外|それでも|それ以上|それを超え|超えたら|まだ(?:納得|怒)",
-    re.IGNORECASE,
-)
-
-
-def asks_for_more(text: str) -> bool:
-    """ "what else?", "what if it's more than that?", 「それでも納得しなかったら？」: the asker
-    wants what the last answer did not say, so repeating it does not answer."""
-    return bool(_MORE.search(text))
-
-
 _EXAMPLES = re.compile(
     r"\b(?:stor(?:y|ies)|examples?|praise\w*|thanks?|thank-you|kudos|wins?|highlights?)\b"
     r"|事例|例え|具体例|エピソード|お礼|感謝|褒め|ほめ|称賛|ストーリー|お客さまの声|お客様の声"
@@ -382,6 +375,7 @@ def analyse(question: str) -> QuestionAnalysis:
     intents = _intents(text, language, amount)
     role, stated = question_role(text)
     content_words = len(_content_tokens(text))
+    target = _definition_target(text)
     return QuestionAnalysis(
         intents=intents,
         language=language,
@@ -389,10 +383,11 @@ def analyse(question: str) -> QuestionAnalysis:
         role_mentioned=role,
         asker_states_role=stated,
         amount_yen=amount,
-        follow_up_cues=_is_follow_up(text, content_words, _definition_target(text)),
+        follow_up_cues=_is_follow_up(text, content_words, target),
         content_words=content_words,
         beyond_amount=amount is not None and bool(_BEYOND.search(text)),
         wants_examples=bool(_EXAMPLES.search(text)),
         negated=bool(_NEGATED.search(text)),
         wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),
+        defines=None if target in _ANAPHORA_WORDS else target,
     )

@@ -23,8 +23,7 @@ from bot.answering.chat_model import (
     drop_unsourced_links,
     filter_citations,
 )
-from bot.answering.conversation import Reading, readings, target_role
-from bot.answering.intent import asks_for_more
+from bot.answering.conversation import Reading, asks_for_more, readings, target_role
 from bot.answering.models import Answer, Turn
 from bot.answering.plan import (
     Knowledge,

@@ -315,3 +315,22 @@ def test_a_follow_up_stays_in_the_section_the_last_answer_quoted() -> None:
     follow = compose([vision, abuse], Scorer(question, weights, None, said=said))
     assert fresh.refs[fresh.units[0].ref] is vision
     assert "step away" in follow.units[0].text()
+
+
+def test_a_definition_is_found_in_a_sub_item() -> None:
+    section = [
+        "- Anyone who suspects an outage posts in #incident-status.",
+        "- The engineering on-call declares the incident with a severity:",
+        "  - **SEV1**: checkout does not work on the website or app.",
+        "  - **SEV2**: one feature is down, or card payment fails in one store.",
+        "- The on-call is the incident commander until they hand over by name.",
+    ]
+    question = "SEV1ってどういう状態のこと？"
+    assert analyse(question).defines == "sev1"
+    composition = compose([ref(section)], scorer(question))
+    assert "SEV1: checkout does not work" in "\n".join(render_unit(composition.units[0], "[1]"))
+
+
+def test_that_in_what_does_that_mean_is_not_the_term_defined() -> None:
+    analysis = analyse("それってどういう意味？")
+    assert analysis.defines is None and analysis.follow_up_cues

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from bot.answering.intent import Intent, QuestionAnalysis, analyse, asks_for_more
+from bot.answering.conversation import asks_for_more
+from bot.answering.intent import Intent, QuestionAnalysis, analyse
 from bot.answering.passages import (
     covers_amount,
     limit_yen,
