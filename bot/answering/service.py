@@ -40,7 +40,7 @@ from ingest.audience import Audience
 from ingest.embeddings import Embedder, cosine_range
 from ingest.language import detect_language
 from ingest.models import Hit
-from ingest.search import Mode
+from ingest.search import Mode, is_for_role
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,22 @@ def compute_limiter() -> threading.BoundedSemaphore:
 
 #: Hits searched per reading: enough for a handful of distinct sections to choose from.
 _SECTIONS_SEARCHED = 8
+#: How deep to search when the answer is for a role, and how many of the role's own guide's
+#: passages to add from there.
+_ROLE_DEPTH = 30
+_OWN_GUIDE_HITS = 2
 #: The likelier reading of a question wins unless the other is this much more confident.
 _READING_EDGE = 0.05
 #: A self-contained question this confident is not searched again with the earlier topic.
 _SURE_ENOUGH = 0.6
+
+
+def own_guide_hits(hits: Sequence[Hit], role: str | None) -> list[Hit]:
+    """The best passages of the role's own guide among deeper hits."""
+    if not role:
+        return []
+    own = [h for h in hits if h.chunk.doc_type == "role-guide" and is_for_role(h.chunk, role)]
+    return own[:_OWN_GUIDE_HITS]
 
 
 class Retriever(Knowledge, Protocol):
@@ -267,7 +279,12 @@ class AnsweringService:
         k = max(self.options.top_k, _SECTIONS_SEARCHED)
         with self._compute:
             try:
-                hits = self.index.search(reading.query, k=k, role=role, audience=audience)
+                # Searched deeper for a role: the asker's own guide may rank below policies
+                # that state every role's rule, and it should be there to choose from.
+                found = self.index.search(
+                    reading.query, k=_ROLE_DEPTH if role else k, role=role, audience=audience
+                )
+                hits = found[:k] + own_guide_hits(found[k:], role)
             except Exception:
                 # The vector store (a Chroma server) is down: words alone still find most
                 # answers, which beats an apology. If this fails too, the caller apologises.
@@ -277,7 +294,7 @@ class AnsweringService:
                 )
                 degraded = True
         trusted = self.index.trusts_language(language) and not degraded
-        sure = confidence(hits, dense_trusted=trusted, options=self.options)
+        sure = confidence(hits[:k], dense_trusted=trusted, options=self.options)
         return Retrieval(reading, hits, sure, degraded, role, audience)
 
     def _compose(
