@@ -242,6 +242,8 @@ class Scorer:
             bonus += 0.25  # "more than the ¥500 coupon?" is answered by what is over ¥500
         elif amount is not None and not self.analysis.beyond_amount and covers_amount(text, amount):
             bonus += 0.25  # "who approves ¥20,000?" is answered by the rule for ¥10,000-50,000
+        elif amount is None and self.analysis.beyond and speaks_beyond(text, None):
+            bonus += 0.2  # 「上限超える返金は？」 is answered by what is over a limit
         if self.analysis.negated and _polarity(text) == "no":
             bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:

@@ -60,6 +60,8 @@ class QuestionAnalysis:
     negated: bool = False
     # Asks for a fact with a wh-word rather than for a yes or no.
     wh_question: bool = False
+    # Asks about going past a limit, with or without an amount ("over my limit", 「上限超える」).
+    beyond: bool = False
     # The term whose meaning is asked ("own it" in "what does own it mean?").
     defines: str | None = None
 
@@ -386,6 +388,7 @@ def analyse(question: str) -> QuestionAnalysis:
         follow_up_cues=_is_follow_up(text, content_words, target),
         content_words=content_words,
         beyond_amount=amount is not None and bool(_BEYOND.search(text)),
+        beyond=bool(_BEYOND.search(text)),
         wants_examples=bool(_EXAMPLES.search(text)),
         negated=bool(_NEGATED.search(text)),
         wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),

@@ -146,12 +146,13 @@ _BEYOND_BEFORE = re.compile(r"\b(?:more than|over|above|beyond|exceed\w*)\s+(?:t
 _BEYOND_AFTER = re.compile(r"^\s*(?:の?\w{0,5}?を超え|超え|超|以上)")
 
 
-def speaks_beyond(text: str, amount: int) -> bool:
+def speaks_beyond(text: str, amount: int | None) -> bool:
     """Whether a passage says what happens above this yen amount ("credits over ¥5,000",
-    「¥500のクーポンを超える補償」): the rule for a question about going beyond it."""
+    「¥500のクーポンを超える補償」), or above any amount when None: the rule for a question
+    about going beyond it."""
     folded = normalise(text.replace("*", ""))
     for match in YEN.finditer(folded):
-        if yen_value(match) != amount:
+        if amount is not None and yen_value(match) != amount:
             continue
         before = folded[max(0, match.start() - 16) : match.start()]
         if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(folded[match.end() :]):

@@ -539,3 +539,10 @@ def test_thousands_in_a_question_are_yen() -> None:
     assert analyse("one of my stores wants to give 70k of goodwill").amount_yen == 70_000
     assert analyse("customer wants her money back for a cracked 12k lamp").amount_yen == 12_000
     assert analyse("how much can I refund?").amount_yen is None
+
+
+def test_beyond_a_limit_without_an_amount() -> None:
+    assert analyse("上限超える返金って誰に承認もらえばいい？").beyond
+    assert not analyse("上限超える返金って誰に承認もらえばいい？").beyond_amount
+    assert speaks_beyond("¥10,000を超え¥50,000まで：チームリーダーの承認が必要です。", None)
+    assert not speaks_beyond("1件あたり¥10,000まで返金できます。", None)
