@@ -77,8 +77,9 @@ def test_a_question_finds_the_answer_written_in_the_other_language(
     assert crosslingual["kind"] == "crosslingual"
     row = crosslingual["retrieval"][f"fused/{direction}"]
     assert row["questions"] >= 20
-    # Measured 0.90 (en->ja) and 0.87 (ja->en): one question either way moves it by 0.03.
-    assert row["hit@5"] >= 0.85, crosslingual["misses"]
+    # The issue's bar. Measured 0.967 both ways since passages in the other language are
+    # supported by their document's other passages (`ingest.search.with_document_support`).
+    assert row["hit@5"] >= 0.90, crosslingual["misses"]
 
 
 @pytest.fixture(scope="module")
@@ -95,11 +96,12 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_answers_answer_in_both_languages(answers: dict[str, Any]) -> None:
     headline = answers["headline"]
-    # Regression bars a little under what was measured (0.81 en, 0.77 ja on 2026-12-03,
-    # after the second round of issue 11; the issue's own bars, 0.85, are not met yet).
-    assert headline["fully_correct/en"]["share"] >= 0.75, answers["failures"]
-    assert headline["fully_correct/ja"]["share"] >= 0.70, answers["failures"]
+    # Regression bars a little under what was measured (0.81 en, 0.85 ja, role 0.93 on
+    # 2026-12-03 after the third round of issue 11; the issue's bar is 0.85 in each language).
+    assert headline["fully_correct/en"]["share"] >= 0.78, answers["failures"]
+    assert headline["fully_correct/ja"]["share"] >= 0.80, answers["failures"]
     assert headline["unanswerable_declined"]["share"] >= 0.55, answers["failures"]
+    assert headline["role_correct"]["share"] >= 0.85, answers["failures"]
 
 
 def test_conversations_follow_up_and_change_topic_cleanly(answers: dict[str, Any]) -> None:
