@@ -21,7 +21,8 @@ BlockKind = Literal["paragraph", "list", "table", "quote", "heading"]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-LIST_ITEM = re.compile(r"^(\s*)(?:[-*+•・]|(\d+)[.)]|([①-⑳]))\s+")
+# Japanese bullets (・) and • are often written with no space before the text.
+LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]\s+|[•・]\s*|(\d+)[.)]\s+|([①-⑳])\s*)(?=\S)")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 

@@ -115,6 +115,10 @@ def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> lis
     if ref.outline is not None and wants_whole:
         units.append(_whole_list(ref_index, OUTLINE, ref.outline))
     for b, block in enumerate(ref.section.blocks):
+        if block.kind == "list" and not block.lead and b == 0 and ref.section.heading:
+            # A list straight under its heading ("Not returnable" / 「返品できない商品」) is
+            # read with the heading as its lead-in: the heading says what the items are.
+            block = block.model_copy(update={"lead": ref.section.heading.rpartition(" > ")[2]})
         if block.kind in ("paragraph", "quote"):
             kind = "sentences" if block.kind == "paragraph" else "quote"
             units.extend(

@@ -245,8 +245,9 @@ def test_a_list_that_ends_on_a_lead_in_brings_what_it_introduces() -> None:
     ]
     composition = compose([ref(section)], scorer("what do we do if card terminals fail"))
     lines = render_unit(composition.units[0], "[1]")
+    assert lines[0] == "Limits [1]"  # a list straight under its heading is read under it
     assert lines[-2].endswith("Counter wording:")
-    assert lines[-1].startswith("    ◦ \"I'm sorry") and lines[-1].endswith("[1]")
+    assert lines[-1].startswith("    ◦ \"I'm sorry")
 
 
 def test_more_than_that_takes_the_limit_from_the_last_answer() -> None:
@@ -334,3 +335,18 @@ def test_a_definition_is_found_in_a_sub_item() -> None:
 def test_that_in_what_does_that_mean_is_not_the_term_defined() -> None:
     analysis = analyse("それってどういう意味？")
     assert analysis.defines is None and analysis.follow_up_cues
+
+
+def test_a_list_straight_under_its_heading_reads_with_the_heading() -> None:
+    section = Section(
+        heading="Returns > Not returnable",
+        blocks=parse_blocks(["- Sale items", "- Opened bedding"]),
+    )
+    chunk = Chunk(
+        id="p", path="p.md", title="Returns", section="", text="", language="en", position=0
+    )
+    composition = compose(
+        [SectionRef(Hit(chunk=chunk, score=1.0), section, 1.0)],
+        scorer("can sale items be returned"),
+    )
+    assert render_unit(composition.units[0], "[1]")[0] == "Not returnable [1]"

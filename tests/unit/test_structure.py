@@ -152,3 +152,12 @@ def test_a_markdown_file_s_own_lines_are_never_plain_headings() -> None:
     text = '## Our mantra\n\n**"Make every day feel like home."**\n\nEverything else follows.\n'
     sections = document_sections(doc(text))
     assert [s.heading for s in sections] == ["Our mantra"]
+
+
+def test_japanese_bullets_need_no_space() -> None:
+    blocks = parse_blocks(
+        ["返品できない商品", "", "・セール品", "・オーダーメイド家具", "・開封済みの寝具"]
+    )
+    lists = [b for b in blocks if b.kind == "list"]
+    assert lists and lists[0].lines == ["セール品", "オーダーメイド家具", "開封済みの寝具"]
+    assert parse_blocks(["①まず聴く", "②受け止める"])[0].lines == ["まず聴く", "受け止める"]
