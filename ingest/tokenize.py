@@ -71,7 +71,7 @@ def _english_stemmer() -> object:
     return stemmer
 
 
-def _sudachi() -> object:
+def sudachi_tokenizer() -> object:
     # Sudachi tokenizers are not safe to share between threads; one per thread is cheap.
     tokenizer = getattr(_local, "sudachi", None)
     if tokenizer is None:
@@ -103,7 +103,7 @@ def _sudachi_terms(text: str, mode_name: str) -> list[str]:
     from sudachipy import SplitMode
 
     mode = getattr(SplitMode, mode_name)
-    tokenizer = _sudachi()
+    tokenizer = sudachi_tokenizer()
     tokens: list[str] = []
     for start in range(0, len(text), _SUDACHI_MAX_CHARS):
         piece = text[start : start + _SUDACHI_MAX_CHARS]

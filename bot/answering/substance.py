@@ -10,12 +10,11 @@ knowledge uses everywhere ("store", "customer"), while what the question is real
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from bot.answering.patterns import STOPWORDS
-from ingest.tokenize import tokenize
+from ingest.tokenize import sudachi_tokenizer, tokenize
 
 #: A term whose IDF is below this share of an unseen term's is an everyday word here. Zero
 #: outside stories: in a small folder about one topic, the topic's words are everywhere and
@@ -27,7 +26,6 @@ STORY_GENERIC_SHARE = 0.42
 _UNSEEN = "\x00unseen\x00"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(\n•\-])[\s*_>#]*$")
-_local = threading.local()
 # How a question is asked, not what it is about ("something", "supposed"): never the thing
 # a quote must say.
 _FILLERS = frozenset(t for word in STOPWORDS for t in tokenize(word))
@@ -56,16 +54,6 @@ def english_names(text: str) -> set[str]:
     return capital - lower
 
 
-def _sudachi() -> object:
-    tokenizer = getattr(_local, "sudachi", None)
-    if tokenizer is None:
-        from sudachipy import Dictionary
-
-        tokenizer = Dictionary(dict="core").tokenizer()
-        _local.sudachi = tokenizer
-    return tokenizer
-
-
 @lru_cache(maxsize=4096)
 def japanese_names(text: str) -> frozenset[str]:
     """Proper nouns (places, people, named sites: 渋谷, 神奈川物流センター) in Japanese text."""
@@ -76,7 +64,7 @@ def japanese_names(text: str) -> frozenset[str]:
     names: set[str] = set()
     for mode in (SplitMode.A, SplitMode.C):
         after_name = False
-        for morpheme in _sudachi().tokenize(text[:4000], mode):  # type: ignore[attr-defined]
+        for morpheme in sudachi_tokenizer().tokenize(text[:4000], mode):  # type: ignore[attr-defined]
             pos = morpheme.part_of_speech()
             # A suffix belongs to the name before it: 渋谷店, 梅田店.
             if pos[1] == "固有名詞" or (after_name and pos[0] == "接尾辞"):
