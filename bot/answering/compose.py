@@ -270,7 +270,9 @@ class Scorer:
         if not self.role:
             return -0.15 if ref.role_guide else 0.0
         if ref.role_guide and not ref.own_role_guide:
-            return -0.3
+            # "How much can *I* refund?" is never answered by another role's guide, however
+            # closely its words match.
+            return -0.6 if self.analysis.about_self else -0.3
         if ref.other_roles_only:
             return -0.2
         bonus = 0.2 if ref.own_role_guide else 0.0

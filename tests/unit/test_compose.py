@@ -350,3 +350,21 @@ def test_a_list_straight_under_its_heading_reads_with_the_heading() -> None:
         scorer("can sale items be returned"),
     )
     assert render_unit(composition.units[0], "[1]")[0] == "Not returnable [1]"
+
+
+def test_about_myself_another_role_s_guide_never_answers_however_close_its_words() -> None:
+    theirs = ref(
+        ["You may refund up to ¥10,000 per case without asking anyone."],
+        path="en/roles/customer-support.md",
+        role_guide=True,
+    )
+    mine = ref(
+        ["You may give a refund of up to ¥5,000 per case without approval."],
+        path="en/roles/store-staff.md",
+        role_guide=True,
+        own_role_guide=True,
+    )
+    question = "how much can I refund without asking anyone?"
+    composition = compose([theirs, mine], scorer(question, "store-staff"))
+    assert "¥5,000" in composition.units[0].text()
+    assert all("¥10,000" not in u.text() for u in composition.units)
