@@ -17,8 +17,10 @@ from functools import lru_cache
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.passages import (
     covers_amount,
+    gives_wording,
     passage_features,
     permission_polarity,
+    refers_elsewhere,
     speaks_beyond,
 )
 from bot.answering.quotes import OUTLINE, Unit, attribution, grow
@@ -38,6 +40,8 @@ _REPEAT_PENALTY = 0.5
 _TOPIC_BONUS = 0.2  # a follow-up's unit in the section the last answer quoted
 _FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
+_WORDING_BONUS = 0.3
+_POINTER_PENALTY = 0.3
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,11 @@ def _features(text: str) -> frozenset[Intent]:
 @lru_cache(maxsize=16384)
 def _polarity(text: str) -> str | None:
     return permission_polarity(text)
+
+
+@lru_cache(maxsize=16384)
+def _pointer(text: str) -> bool:
+    return refers_elsewhere(text)
 
 
 @lru_cache(maxsize=16384)
@@ -241,7 +250,7 @@ class Scorer:
             # (unless who approves, or what happens beyond an amount, was asked).
             polarity = _polarity(text)
             bonus += 0.15 if polarity == "yes" else -0.1 if polarity == "no" else 0.0
-        amount = self.analysis.amount_yen
+        amount = self.analysis.amount
         if self.analysis.beyond_amount and amount is not None and speaks_beyond(text, amount):
             bonus += 0.25  # "more than the ¥500 coupon?" is answered by what is over ¥500
         elif amount is not None and not self.analysis.beyond_amount and covers_amount(text, amount):
@@ -251,7 +260,9 @@ class Scorer:
         if self.analysis.negated and _polarity(text) == "no":
             bonus += 0.2  # "what can't be returned" is answered by what cannot be
         if Intent.STEPS in intents and unit.kind == "list" and len(unit.lines) > 1:
-            bonus += 0.4 if unit.ordered else 0.15  # steps are numbered where they are
+            # Steps are numbered where they are; "what's the process" asks for them by name.
+            sequence = 0.2 if self.analysis.wants_sequence else 0.0
+            bonus += (0.4 if unit.ordered else 0.15) + sequence
         if Intent.LIST in intents and unit.kind in ("list", "table") and len(unit.lines) > 1:
             bonus += 0.3
         if Intent.PERMISSION in intents and Intent.PERMISSION in features:
@@ -260,6 +271,17 @@ class Scorer:
             bonus += 0.15
         if self.analysis.defines and _defines(text, self.analysis.defines):
             bonus += 0.3  # "SEV1: checkout is down…" is what SEV1 means
+        return bonus
+
+    def wording_bonus(self, unit: Unit, ref: SectionRef) -> float:
+        """Words to say for "what do we tell customers?"; a line that only sends the reader to
+        another document ("Open the matching playbook") is not an answer unless where to
+        find a document was asked."""
+        bonus = 0.0
+        if self.analysis.wants_wording and gives_wording(unit.text(), ref.section.heading):
+            bonus += _WORDING_BONUS
+        if not self.analysis.wants_pointer and _pointer(self.focus(unit)):
+            bonus -= _POINTER_PENALTY
         return bonus
 
     def role_bonus(self, unit: Unit, ref: SectionRef) -> float:
@@ -303,6 +325,7 @@ class Scorer:
         # answer (the mantra itself, under "Our mantra").
         first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
         kind = -0.15 if ref.story and not self.analysis.wants_examples else 0.0
+        kind += self.wording_bonus(unit, ref)
         if self.wants_new:
             kind -= _REPEAT_PENALTY * self.repeated(unit)
         elif self.continues(ref):

@@ -21,7 +21,7 @@ from bot.answering.intent import (
     asks_beyond,
 )
 from bot.answering.models import Turn
-from bot.answering.passages import limit_yen
+from bot.answering.passages import limit_amount
 
 #: A question with this many content words or fewer cannot stand alone in a conversation
 #: ("and then?"); "how much can I refund?" (one) can, so the rest is left to confidence.
@@ -76,11 +76,11 @@ def readings(question: str, history: Sequence[Turn]) -> list[Reading]:
     context = list(dict.fromkeys([topic, last]))
     merged = _inherit(own, [analyse(text) for text in reversed(context)])
     answers = [t.text for t in history if t.role == "assistant"]
-    if own.amount_yen is None and answers and asks_beyond(question):
+    if own.amount is None and answers and asks_beyond(question):
         # "what if it's more than that?": "that" is the limit the last answer gave.
-        limit = limit_yen(answers[-1])
+        limit = limit_amount(answers[-1])
         if limit is not None:
-            merged = replace(merged, amount_yen=limit, beyond_amount=True)
+            merged = replace(merged, amount=limit, beyond_amount=True)
     contextual = Reading("\n".join([*context, question]), merged, follow_up=True)
     likely_follow_up = own.follow_up_cues or own.content_words <= _ELLIPTICAL_WORDS
     return [contextual, fresh] if likely_follow_up else [fresh, contextual]
@@ -92,20 +92,20 @@ def _inherit(own: QuestionAnalysis, earlier: list[QuestionAnalysis]) -> Question
     intents = own.intents
     role = own.role_mentioned
     states_role = own.asker_states_role
-    amount = own.amount_yen
+    amount = own.amount
     about_self = own.about_self
     for previous in earlier:
         intents = intents or (previous.intents & _INHERITED)
         if role is None:
             role, states_role = previous.role_mentioned, previous.asker_states_role
-        amount = amount if amount is not None else previous.amount_yen
+        amount = amount if amount is not None else previous.amount
         about_self = about_self or previous.about_self
     return replace(
         own,
         intents=intents,
         role_mentioned=role,
         asker_states_role=states_role,
-        amount_yen=amount,
+        amount=amount,
         about_self=about_self,
     )
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.answering.asker import question_role
-from bot.answering.patterns import PERCENT, STOPWORDS, YEN, normalise, rx, yen_value
+from bot.answering.patterns import MONEY, PERCENT, STOPWORDS, money_value, normalise, rx
 from ingest.language import detect_language
 
 
@@ -49,7 +49,7 @@ class QuestionAnalysis:
     about_self: bool
     role_mentioned: str | None
     asker_states_role: bool
-    amount_yen: int | None
+    amount: int | None
     follow_up_cues: bool
     content_words: int
     # The amount is a floor: "more than the ¥500 coupon", 「500円より大きい補償」.
@@ -64,6 +64,12 @@ class QuestionAnalysis:
     beyond: bool = False
     # The term whose meaning is asked ("own it" in "what does own it mean?").
     defines: str | None = None
+    # Asks for the words to say or write ("what do we tell customers?", 「なんて伝えれば？」).
+    wants_wording: bool = False
+    # Asks where a document is ("where do I find the playbooks?"): a pointer is the answer.
+    wants_pointer: bool = False
+    # Names the sequence itself ("what's the process", 「手順」「流れ」), not just "how do I".
+    wants_sequence: bool = False
 
 
 # Question intents --------------------------------------------------------------------------
@@ -359,7 +365,26 @@ _EXAMPLES = re.compile(
 )
 
 
-# Staff say "a 12k lamp", "70k of goodwill": in a question, thousands are yen.
+_WORDING = rx(
+    r"\bwhat (?:do|should|can|shall|would) (?:i|we|you|they) (?:tell|say|write|reply|answer|post"
+    r"|send)\b|\bwhat to (?:tell|say|write|reply|post)\b|\bhow (?:do|should|can) (?:i|we) "
+    r"(?:word|phrase|say|explain|tell)\b",
+    r"\b(?:wording|script|template|holding (?:message|statement|line)|talking points)\b",
+    r"(?:なんて|何て|なんと|何と)(?:言|伝|説明|案内|返|書|お伝え)|どう(?:伝え|説明|案内|言え|言っ|言う"
+    r"|書け|返信|お伝え)|言い方|伝え方|案内文|定型文|文言|例文|トーク|テンプレ|言葉(?:を|で|は)",
+)
+_SEQUENCE = rx(
+    r"\bsteps?\b|\bprocess\b|\bprocedure\b|\b(?:work)?flow\b|\bin what order\b|\bstep by step\b",
+    r"手順|流れ|ステップ|段取り|プロセス|フロー|順番|順序",
+)
+_POINTER_QUESTION = rx(
+    r"\bwhere (?:can|do|does|is|are|would|should)\b.{0,30}\b(?:find|read|see|get|look|kept"
+    r"|live)\b|\bwhich (?:playbook|guide|policy|page|document|doc|article)\b|\blink\b",
+    r"どこに(?:ある|あり|載)|どこで(?:見|読|確認)|どの(?:プレイブック|ガイド|資料|ページ|マニュアル|規程)",
+)
+
+
+# Staff say "a 12k lamp", "70k of goodwill": in a question, thousands are money.
 _THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,4}(?:\.\d)?)\s?k\b")
 
 
@@ -372,8 +397,8 @@ def analyse(question: str) -> QuestionAnalysis:
     """Read a staff question into what it asks for and about whom."""
     text = normalise(question)
     language = detect_language(question)
-    amount_match = YEN.search(text)
-    amount = yen_value(amount_match) if amount_match else _thousands(text)
+    amount_match = MONEY.search(text)
+    amount = money_value(amount_match) if amount_match else _thousands(text)
     intents = _intents(text, language, amount)
     role, stated = question_role(text)
     content_words = len(_content_tokens(text))
@@ -384,7 +409,7 @@ def analyse(question: str) -> QuestionAnalysis:
         about_self=stated or _about_self(text, language, intents, role),
         role_mentioned=role,
         asker_states_role=stated,
-        amount_yen=amount,
+        amount=amount,
         follow_up_cues=_is_follow_up(text, content_words, target),
         content_words=content_words,
         beyond_amount=amount is not None and bool(_BEYOND.search(text)),
@@ -393,4 +418,7 @@ def analyse(question: str) -> QuestionAnalysis:
         negated=bool(_NEGATED.search(text)),
         wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),
         defines=None if target in _ANAPHORA_WORDS else target,
+        wants_wording=bool(_WORDING.search(text)),
+        wants_pointer=bool(_POINTER_QUESTION.search(text)),
+        wants_sequence=bool(_SEQUENCE.search(text)),
     )

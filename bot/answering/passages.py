@@ -11,12 +11,12 @@ from bot.answering.intent import Intent
 from bot.answering.patterns import (
     LIMIT_AFTER,
     LIMIT_BEFORE,
+    MONEY,
     PERCENT,
     STOPWORDS,
-    YEN,
+    money_value,
     normalise,
     rx,
-    yen_value,
 )
 
 # Passages ---------------------------------------------------------------------------------
@@ -43,6 +43,14 @@ _CONTACT_PASSAGE = rx(
     r"|guide owner|(?:your|the|a) manager)\b|\b(?:escalate|hand) (?:it )?(?:over )?to\b",
     r"チームリーダー|シフトリーダー|スーパーバイザー|cxリード|責任者|上長|上司|店長|マネージャー",
     r"担当者|オンコール|物流デスク|窓口|広報|法務|プライバシーチーム|リーダー",
+    # Knowledge from other companies names its own desks: "the Privacy Office", "Billing
+    # team", 「お客さま相談室」「個人情報保護窓口」, an extension number.
+    r"\b(?:privacy|security|legal|billing|complaints?|escalations?|support|care|help|service"
+    r"|data protection|compliance|customer relations|resolutions?) (?:team|office|desk|department"
+    r"|dept|line|centre|center|officer|unit)\b|\b(?:help ?desk|hotline|duty manager|ombudsman)\b"
+    r"|\bext(?:ension|\.)? ?\d{3,5}\b",
+    r"内線\s*\d+|[\u4e00-\u9fffァ-ヶー]{1,10}(?:室|課|係|センター|デスク|チーム|担当)"
+    r"(?=に|へ|まで|から|が|の|（|\(|、|。|\s|$)|所属長|管理者|当番",
     # A phone number or an e-mail address is a way to reach someone too.
     r"(?<!\d)(?:\+?\d{1,4}[-\s]?)?\(?0\d{1,4}\)?[-\s]\d{2,4}[-\s]\d{3,4}(?!\d)"
     r"|\b[\w.+-]+@[\w-]+\.[\w.]+\b",
@@ -91,6 +99,38 @@ _FIGURE = re.compile(
 )
 
 
+# Words to say: a quotation long enough to be a message, not a name in quotes.
+_WORDING_PASSAGE = re.compile(r"[\"“「『][^\"”」』\n]{20,}[\"”」』]")
+_WORDING_HEADING = rx(
+    r"\b(?:messages?|script|template|wording|what to say|say|phrases?|statement)\b",
+    r"定型文|案内文|文言|例文|トーク|言い方|伝え方|言葉|フレーズ|テンプレ",
+)
+# A sentence whose point is another document ("Open the matching playbook", 「…を参照」).
+_POINTER_PASSAGE = rx(
+    r"^(?:please |just )?(?:open|see|read|check|follow|consult|refer to|go to|use)\b.{0,80}"
+    r"\b(?:playbook|guide|policy|page|article|section|document|faq|procedure|manual|below"
+    r"|above|intranet|link)s?\b",
+    r"\b(?:use|open|see|follow|read|check|consult|refer to) (?:the|our|this) (?:matching |relevant "
+    r"|right |separate )?(?:[\"“'][^\"”'\n]{3,60}[\"”'] )?(?:playbook|guide|policy|page|article"
+    r"|procedure|manual)\b",
+    r"\b(?:for more (?:information|details|info)|learn more|read more|more on this)\b",
+    r"(?:プレイブック|ガイド|ページ|規程|ポリシー|マニュアル|資料|記事|」|』)(?:を|に)?"
+    r"(?:開いて|参照|ご参照|ご覧|確認して|ご確認|見て|従(?:い|って))",
+    r"詳しくは|詳細は",
+)
+
+
+def gives_wording(text: str, heading: str = "") -> bool:
+    """Whether a passage holds words to say or write: a quoted message, or lines under a
+    heading like "Holding messages" or 「お客さまへの案内文」."""
+    return bool(_WORDING_PASSAGE.search(text) or (heading and _WORDING_HEADING.search(heading)))
+
+
+def refers_elsewhere(text: str) -> bool:
+    """Whether a passage's point is to send the reader to another document."""
+    return bool(_POINTER_PASSAGE.search(normalise(text.replace("*", ""))))
+
+
 def _names_a_person(text: str) -> bool:
     for match in _PERSON_EN.finditer(text):
         words = {match[1].casefold(), match[2].casefold()}
@@ -105,7 +145,7 @@ def passage_features(text: str) -> frozenset[Intent]:
     folded = normalise(text.replace("*", ""), keep_lines=True)
     items = len(_ITEM_LINE.findall(text)) + max(len(_TABLE_ROW.findall(text)) - 1, 0)
     checks = {
-        Intent.AMOUNT: bool(YEN.search(folded) or PERCENT.search(folded)),
+        Intent.AMOUNT: bool(MONEY.search(folded) or PERCENT.search(folded)),
         Intent.DURATION: bool(_DURATION_PASSAGE.search(folded)),
         Intent.CONTACT: bool(_CONTACT_PASSAGE.search(folded)) or _names_a_person(plain),
         Intent.STEPS: bool(_NUMBERED_LINE.search(text) or _FIRST_THEN.search(folded)),
@@ -131,14 +171,14 @@ def permission_polarity(text: str) -> Literal["yes", "no"] | None:
     return None
 
 
-def limit_yen(text: str) -> int | None:
-    """The first yen limit a passage states ("up to ¥8,000", 「5,000円までの返金」)."""
+def limit_amount(text: str) -> int | None:
+    """The first money limit a passage states ("up to ¥8,000", 「5,000円までの返金」)."""
     folded = normalise(text.replace("*", ""))
-    for match in YEN.finditer(folded):
+    for match in MONEY.finditer(folded):
         if LIMIT_BEFORE.search(folded, 0, match.start()) or LIMIT_AFTER.match(
             folded[match.end() :]
         ):
-            return yen_value(match)
+            return money_value(match)
     return None
 
 
@@ -147,12 +187,12 @@ _BEYOND_AFTER = re.compile(r"^\s*(?:の?\w{0,5}?を超え|超え|超|以上)")
 
 
 def speaks_beyond(text: str, amount: int | None) -> bool:
-    """Whether a passage says what happens above this yen amount ("credits over ¥5,000",
+    """Whether a passage says what happens above this amount ("credits over ¥5,000",
     「¥500のクーポンを超える補償」), or above any amount when None: the rule for a question
     about going beyond it."""
     folded = normalise(text.replace("*", ""))
-    for match in YEN.finditer(folded):
-        if amount is not None and yen_value(match) != amount:
+    for match in MONEY.finditer(folded):
+        if amount is not None and money_value(match) != amount:
             continue
         before = folded[max(0, match.start() - 16) : match.start()]
         if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(folded[match.end() :]):
@@ -169,8 +209,8 @@ def covers_amount(text: str, amount: int) -> bool:
     and up to ¥50,000", 「¥10,000を超え¥50,000まで」) or an open one above ("Over ¥50,000")."""
     folded = normalise(text.replace("*", ""))
     low: int | None = None
-    for match in YEN.finditer(folded):
-        value = yen_value(match)
+    for match in MONEY.finditer(folded):
+        value = money_value(match)
         before = folded[max(0, match.start() - 16) : match.start()]
         after = folded[match.end() :]
         if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(after):

@@ -1,5 +1,6 @@
-"""Shared pieces of the question and passage readers: normalising text and reading yen
-amounts ("¥7,000", "7千円", "1.5万円") and the limits stated next to them."""
+"""Shared pieces of the question and passage readers: normalising text and reading amounts of
+money ("¥7,000", "7千円", "1.5万円", "$150", "€20", "40 dollars") and the limits stated next
+to them. A question and its knowledge are taken to use one currency: amounts compare by value."""
 
 from __future__ import annotations
 
@@ -20,24 +21,29 @@ def normalise(text: str, *, keep_lines: bool = False) -> str:
 
 # Money -------------------------------------------------------------------------------------
 
+# NFKC leaves these as they are; "US$" and "A$" read as their symbol.
+_CURRENCY_SIGN = r"(?:[A-Z]{1,2})?[$€£¥₹₩]"
+_CURRENCY_WORD = r"円|(?:yen|jpy|usd|eur|gbp|aud|cad|dollars?|bucks|euros?|pounds|quid)\b"
+
 NUM = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[一二三四五六七八九十])"
-YEN = re.compile(
+MONEY = re.compile(
     # 1万円, 1.5万円, 1万5千円, and 「1万超え」 where 円 is dropped before a limit word.
     rf"(?P<man>{NUM})\s*万\s*(?:(?P<sen>\d|[一二三四五六七八九])\s*千|(?P<rest>\d{{1,4}}))?"
     r"\s*(?:円|(?=まで|超|以上|以下|未満|くらい|ぐらい|程度|相当))"
-    rf"|¥\s*(?P<a>{NUM})\s*(?P<am>k\b|万|千)?"
-    rf"|(?P<b>{NUM})\s*(?P<bm>k|千)?\s*(?:円|yen\b|jpy\b)"
+    rf"|{_CURRENCY_SIGN}\s*(?P<a>{NUM})\s*(?P<am>k\b|万|千)?"
+    rf"|(?P<b>{NUM})\s*(?P<bm>k|千)?\s*(?:{_CURRENCY_WORD})",
+    re.IGNORECASE,
 )
 PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|パーセント|percent\b)")
 KANJI_DIGITS = {k: i for i, k in enumerate("一二三四五六七八九十", start=1)}
-MULTIPLIER = {"": 1, "k": 1_000, "千": 1_000, "万": 10_000}
+MULTIPLIER = {"": 1, "k": 1_000, "K": 1_000, "千": 1_000, "万": 10_000}
 
 
 def number(text: str) -> float:
     return float(KANJI_DIGITS.get(text) or text.replace(",", ""))
 
 
-def yen_value(match: re.Match[str]) -> int:
+def money_value(match: re.Match[str]) -> int:
     if match["man"] is not None:
         value = number(match["man"]) * 10_000
         value += number(match["sen"]) * 1_000 if match["sen"] else 0

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from bot.answering.compose import Composition, Scorer, SectionRef, compose
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.models import Answer, Source
-from bot.answering.passages import limit_yen, permission_polarity, speaks_beyond
+from bot.answering.passages import limit_amount, permission_polarity, speaks_beyond
 from bot.answering.prompts import message
 from bot.answering.quotes import render_unit
 from bot.answering.roles import role_label
@@ -216,15 +216,15 @@ def _lead(analysis: QuestionAnalysis, composition: Composition) -> str | None:
     if Intent.PERMISSION not in analysis.intents or analysis.wh_question:
         return None  # "what's my limit without asking?" is answered by the limit, not "Yes."
     texts = [u.text() for u in composition.units]
-    if analysis.amount_yen is not None:
+    if analysis.amount is not None:
         # The limit one may decide alone settles it ("up to ¥5,000" against ¥7,000); "more
         # than the ¥500 coupon" is over a ¥500 limit.
-        asked = analysis.amount_yen + (1 if analysis.beyond_amount else 0)
+        asked = analysis.amount + (1 if analysis.beyond_amount else 0)
         for text in texts:
-            limit = limit_yen(text)
+            limit = limit_amount(text)
             if limit is not None and permission_polarity(text) == "yes":
                 return "yes" if asked <= limit else "over_limit"
-        if analysis.beyond_amount and not speaks_beyond(texts[0], analysis.amount_yen):
+        if analysis.beyond_amount and not speaks_beyond(texts[0], analysis.amount):
             return None  # a rule about the amount itself says nothing about going beyond it
     return permission_polarity(texts[0])
 

@@ -257,14 +257,14 @@ def test_more_than_that_takes_the_limit_from_the_last_answer() -> None:
     ]
     follow = readings("what if its more than that", history)[0]
     assert follow.follow_up
-    assert follow.analysis.amount_yen == 5_000 and follow.analysis.beyond_amount
+    assert follow.analysis.amount == 5_000 and follow.analysis.beyond_amount
 
 
 def test_asking_for_more_is_not_answered_by_repeating_the_last_answer() -> None:
     said = "Store staff may refund up to ¥5,000 per case without approval. [1]"
     question = analyse("what if its more than that")
     question = replace(
-        question, amount_yen=5_000, beyond_amount=True, intents=frozenset({Intent.AMOUNT})
+        question, amount=5_000, beyond_amount=True, intents=frozenset({Intent.AMOUNT})
     )
     weights = dict.fromkeys(tokenize("store staff refund limit"), 1.0)
     fresh = compose([ref(LIMITS)], Scorer(question, weights, "store-staff"))

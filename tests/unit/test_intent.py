@@ -11,9 +11,11 @@ from bot.answering.conversation import asks_for_more
 from bot.answering.intent import Intent, QuestionAnalysis, analyse
 from bot.answering.passages import (
     covers_amount,
-    limit_yen,
+    gives_wording,
+    limit_amount,
     passage_features,
     permission_polarity,
+    refers_elsewhere,
     speaks_beyond,
 )
 from bot.answering.roles import DEFAULT_TITLE_WORDS
@@ -130,12 +132,19 @@ AMOUNTS: list[tuple[str, int | None]] = [
     ("order 12345 is late", None),
     ("how many stores do we have", None),
     ("more than 5% credit", None),
+    # Knowledge written in another currency is asked about in it.
+    ("can i credit $150 without my lead", 150),
+    ("is a US$1,200 refund ok", 1200),
+    ("can I give €20 back", 20),
+    ("can i refund 40 dollars", 40),
+    ("goodwill of 25 bucks ok?", 25),
+    ("can I refund £75?", 75),
 ]
 
 
 @pytest.mark.parametrize(("question", "yen"), AMOUNTS)
-def test_amount_yen(question: str, yen: int | None) -> None:
-    assert analyse(question).amount_yen == yen
+def test_amount(question: str, yen: int | None) -> None:
+    assert analyse(question).amount == yen
 
 
 # Roles and the asker -----------------------------------------------------------------------
@@ -279,7 +288,7 @@ def test_analysis_is_frozen_and_intents_are_strings() -> None:
 def test_empty_question() -> None:
     analysis = analyse("  ")
     assert analysis.intents == frozenset()
-    assert (analysis.role_mentioned, analysis.amount_yen, analysis.content_words) == (None, None, 0)
+    assert (analysis.role_mentioned, analysis.amount, analysis.content_words) == (None, None, 0)
 
 
 def test_fast_enough_for_every_message() -> None:
@@ -410,20 +419,30 @@ LIMITS: list[tuple[str, int | None]] = [
     ("あなたの上限¥8,000を超えています。", 8000),
     ("give a ¥1,000–¥3,000 goodwill coupon for a late delivery", None),
     ("Service credit up to 5% of the B2B order", None),
+    ("Agents may credit up to $150 per account per month.", 150),
+    ("Team leaders: $500 maximum", 500),
+    ("Goodwill gestures are capped at €40.", 40),
 ]
 
 
 @pytest.mark.parametrize(("text", "yen"), LIMITS)
-def test_limit_yen(text: str, yen: int | None) -> None:
-    assert limit_yen(text) == yen
+def test_limit_amount(text: str, yen: int | None) -> None:
+    assert limit_amount(text) == yen
+
+
+def test_amounts_in_other_currencies_are_amounts_and_ranges() -> None:
+    assert A in passage_features("Over $150 and up to $1,000: your team leader approves.")
+    assert covers_amount("Over $150 and up to $1,000: your team leader approves.", 400)
+    assert not covers_amount("Over $150 and up to $1,000: your team leader approves.", 1500)
+    assert A in passage_features("A late fee of 12 euros is added.")
 
 
 def test_question_amount_against_stated_limit() -> None:
     question = analyse("can i refund ¥7,000 without approval?")
     passage = "Store staff: refund or goodwill credit up to **¥5,000**, or a same-value exchange."
-    limit = limit_yen(passage)
-    assert question.amount_yen is not None and limit is not None
-    assert question.amount_yen > limit
+    limit = limit_amount(passage)
+    assert question.amount is not None and limit is not None
+    assert question.amount > limit
 
 
 @pytest.mark.parametrize(
@@ -471,6 +490,83 @@ def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
     assert Intent.CONTACT in passage_features("Call 03-1234-5678 or mail cx@hinode.example.")
     assert Intent.CONTACT not in passage_features("Refunds up to ¥5,000 within 14 days.")
     assert Intent.CONTACT not in passage_features("Updated 2026-05-01; version 1.2.3.")
+
+
+@pytest.mark.parametrize(
+    ("text", "contact"),
+    [
+        # Other companies' desks, offices and extensions are contacts too.
+        ("Report it to the Privacy Office within 24 hours.", True),
+        ("Call the help desk on ext. 4411.", True),
+        ("お客さま相談室に連絡します。", True),
+        ("個人情報保護窓口（内線1234）へ報告してください。", True),
+        ("Our team works hard every day.", False),
+        ("一部のお客さまは店頭で受け取ります。", False),
+    ],
+)
+def test_desks_and_offices_of_any_company_are_contacts(text: str, contact: bool) -> None:
+    assert (Intent.CONTACT in passage_features(text)) is contact
+
+
+@pytest.mark.parametrize(
+    ("question", "wording", "pointer", "sequence"),
+    [
+        ("the app is down, what do we tell customers?", True, False, False),
+        ("運休のとき、お客さまになんて伝えればいい？", True, False, False),
+        ("is there a template for the outage email", True, False, False),
+        ("where do i find the cx playbooks", False, True, False),
+        ("CXのプレイブックはどこにある？", False, True, False),
+        ("what's the process for a billing dispute", False, False, True),
+        ("怒っているお客さまへの対応の流れは？", False, False, True),
+        ("how do I refund a gift card", False, False, False),
+    ],
+)
+def test_what_kind_of_answer_a_question_wants(
+    question: str, wording: bool, pointer: bool, sequence: bool
+) -> None:
+    analysis = analyse(question)
+    assert (analysis.wants_wording, analysis.wants_pointer, analysis.wants_sequence) == (
+        wording,
+        pointer,
+        sequence,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "wording"),
+    [
+        ('Say: "We have a problem with payments right now and are working on it."', "", True),
+        (
+            "「ただいま運行を見合わせております。再開の見込みは未定です。」とご案内します。",
+            "",
+            True,
+        ),
+        ("Apologise and offer a call back.", "Holding messages > Stores", True),
+        ('Open the "Service outage" playbook.', "", False),
+        ("Apologise and offer a call back.", "When to use this playbook", False),
+    ],
+)
+def test_words_to_say_are_quoted_messages_or_under_a_message_heading(
+    text: str, heading: str, wording: bool
+) -> None:
+    assert gives_wording(text, heading) is wording
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ('Open the matching playbook: "Handling an upset customer" or "Service outage".', True),
+        ('For anything beyond your limit, use the "Escalation" playbook.', True),
+        ("For more information, see our Returns page.", True),
+        ("該当するプレイブック「お怒りのお客さまへの対応」を開いてください。", True),
+        ("詳しくは「返金規程」をご覧ください。", True),
+        ("Open the box with the customer and check every part.", False),
+        ("Use the HomeDesk button to escalate.", False),
+        ("返品は30日以内に受け付けます。", False),
+    ],
+)
+def test_a_line_that_sends_the_reader_elsewhere_is_a_pointer(text: str, pointer: bool) -> None:
+    assert refers_elsewhere(text) is pointer
 
 
 @pytest.mark.parametrize(
@@ -536,9 +632,9 @@ def test_covers_amount(text: str, amount: int, covered: bool) -> None:
 
 
 def test_thousands_in_a_question_are_yen() -> None:
-    assert analyse("one of my stores wants to give 70k of goodwill").amount_yen == 70_000
-    assert analyse("customer wants her money back for a cracked 12k lamp").amount_yen == 12_000
-    assert analyse("how much can I refund?").amount_yen is None
+    assert analyse("one of my stores wants to give 70k of goodwill").amount == 70_000
+    assert analyse("customer wants her money back for a cracked 12k lamp").amount == 12_000
+    assert analyse("how much can I refund?").amount is None
 
 
 def test_beyond_a_limit_without_an_amount() -> None:
