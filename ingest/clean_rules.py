@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from ingest.clean_layout import convert_symbol_lines, convert_text_tables
 from ingest.clean_patterns import (
     BOILERPLATE,
     BREADCRUMB,
@@ -59,8 +60,10 @@ def convert_setext_headings(lines: list[str]) -> list[str]:
             and len(match.group(1)) >= 3
             and title
             and not before
-            and not (HEADING.match(title) or LIST_ITEM.match(title) or QA.match(title))
-            and not re.search(r"[.!?。！？]$", title)
+            and not (HEADING.match(title) or QA.match(title))
+            # "1. RETURNS IN STORE" over a rule as long as itself is a numbered heading.
+            and (not LIST_ITEM.match(title) or len(match.group(1)) >= len(title) - 2)
+            and not re.search(r"[.!。！]$", title)  # a question may head its answer
             and words(title) <= 15
             and (i < 2 or not lines[i - 2].strip())
         ):
@@ -231,11 +234,17 @@ def convert_label_headings(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         stripped = line.strip()
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if not stripped or not after or (i > 0 and lines[i - 1].strip()):
+        if not stripped or (i > 0 and lines[i - 1].strip()):
             continue
         if HEADING.match(stripped) or LIST_ITEM.match(stripped) or QA.match(stripped):
             continue
-        if _is_caps_heading(stripped, after):
+        # "REFUNDS", a blank line, then its text: the blank does not make it less a heading.
+        below = after or (lines[i + 2].strip() if i + 2 < len(lines) else "")
+        if _is_caps_heading(stripped, below):
+            out[i] = f"## {stripped.strip('-=*~_ ')}"  # "--- GENERAL ---" is "GENERAL"
+        elif not after:
+            continue
+        elif _is_caps_heading(stripped, after):
             out[i] = f"## {stripped}"
         elif _is_colon_heading(stripped, after):
             out[i] = f"## {stripped[:-1].strip()}"
@@ -276,4 +285,6 @@ RULES: tuple[Rule, ...] = (
     drop_menu_runs,
     drop_repeated_lines,
     convert_label_headings,
+    convert_text_tables,
+    convert_symbol_lines,
 )

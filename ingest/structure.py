@@ -39,7 +39,8 @@ _CLOSERS = "」』）)】”"
 # A Japanese sentence that introduces what follows: 「次のとおりです。」「以下の3つです。」
 _JA_LEAD = re.compile(r"(次の|以下の?|つぎの)(とおり|通り|[0-9０-９一二三四五六七八九十]+つ)")
 
-_SENTENCE_PUNCTUATION = (".", "!", "?", "。", "！", "？", ":", "：", ",", "、", ";", ")", "）")
+# A closing bracket may end a heading ("Standard credits (no approval needed)").
+_SENTENCE_PUNCTUATION = (".", "!", "?", "。", "！", "？", ":", "：", ",", "、", ";")
 
 
 def is_title_line(line: str) -> bool:
@@ -90,7 +91,8 @@ def join_lines(first: str, second: str) -> str:
     """Join hard-wrapped lines: a space between words, none between Japanese characters."""
     if not first:
         return second
-    if _CJK.search(first[-1:]) or _CJK.search(second[:1]):
+    # Near Japanese on either side the break was only a wrap ("内線3" / "300）").
+    if _CJK.search(first[-2:]) or _CJK.search(second[:2]):
         return first + second
     return f"{first} {second}"
 
@@ -315,7 +317,15 @@ def _plain_heading(lines: list[str], i: int) -> str | None:
     )
     if question and len(stripped) <= 150:
         return _QUESTION_MARK.sub("", stripped)
-    if is_title_line(stripped) and not _ANSWER_MARK.match(stripped) and not _LABEL.match(stripped):
+    # "Domestic abuse: Safe Connections" over indented text heads it; elsewhere a label and
+    # its value ("Owner: CX Office") is content.
+    below = next((line for line in lines[i + 1 :] if line.strip()), "")
+    indented = len(below) - len(below.lstrip()) > len(lines[i]) - len(lines[i].lstrip())
+    if (
+        is_title_line(stripped)
+        and not _ANSWER_MARK.match(stripped)
+        and (indented or not _LABEL.match(stripped))
+    ):
         return stripped
     return None
 

@@ -41,6 +41,12 @@ _TOPIC_BONUS = 0.2  # a follow-up's unit in the section the last answer quoted
 _FIXED_INTENTS = (Intent.AMOUNT, Intent.DURATION, Intent.CONTACT, Intent.NUMBER)
 _SYNONYM_SHARE = 0.7  # a glossary synonym of a question's word counts this much
 _WORDING_BONUS = 0.3
+_PRIOR_WEIGHT = 0.35  # retrieval's rank of the section, against the quote's own fit
+_NEGATIVE_HEADING_PENALTY = 0.2
+_NEGATIVE_HEADING = re.compile(
+    r"\b(?:not|don'?t|never|avoid|mistakes?)\b|(?:ない|ません)(?:こと|もの|対応)?$|禁止|避け|NG",
+    re.IGNORECASE,
+)
 _POINTER_PENALTY = 0.3
 
 
@@ -278,7 +284,12 @@ class Scorer:
         another document ("Open the matching playbook") is not an answer unless where to
         find a document was asked."""
         bonus = 0.0
-        if self.analysis.wants_wording and gives_wording(unit.text(), ref.section.heading):
+        # A customer's own words in a story are praise, not words to say.
+        if (
+            self.analysis.wants_wording
+            and not ref.story
+            and gives_wording(unit.text(), ref.section.heading)
+        ):
             bonus += _WORDING_BONUS
         if not self.analysis.wants_pointer and _pointer(self.focus(unit)):
             bonus -= _POINTER_PENALTY
@@ -326,6 +337,9 @@ class Scorer:
         first = 0.05 if unit.block == 0 and unit.first == 0 else 0.0
         kind = -0.15 if ref.story and not self.analysis.wants_examples else 0.0
         kind += self.wording_bonus(unit, ref)
+        if _NEGATIVE_HEADING.search(own_heading) and not self.analysis.negated:
+            # "What are our principles?" is not answered by "What the principles are not".
+            kind -= _NEGATIVE_HEADING_PENALTY
         if self.wants_new:
             kind -= _REPEAT_PENALTY * self.repeated(unit)
         elif self.continues(ref):
@@ -335,7 +349,7 @@ class Scorer:
             + heading
             + first
             + kind
-            + 0.35 * ref.prior
+            + _PRIOR_WEIGHT * ref.prior
             + self.intent_bonus(unit)
             + role
             - short

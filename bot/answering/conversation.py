@@ -13,13 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.answering.intent import (
-    Intent,
-    QuestionAnalysis,
-    analyse,
-    announces_new_topic,
-    asks_beyond,
-)
+from bot.answering.answer_kinds import asks_beyond
+from bot.answering.intent import Intent, QuestionAnalysis, analyse, announces_new_topic
 from bot.answering.models import Turn
 from bot.answering.passages import limit_amount
 

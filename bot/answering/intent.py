@@ -19,8 +19,17 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.answering.answer_kinds import EXAMPLES, POINTER, SEQUENCE, WORDING, asks_beyond
 from bot.answering.asker import question_role
-from bot.answering.patterns import MONEY, PERCENT, STOPWORDS, money_value, normalise, rx
+from bot.answering.patterns import (
+    MONEY,
+    PERCENT,
+    STOPWORDS,
+    money_value,
+    normalise,
+    rx,
+    thousands_value,
+)
 from ingest.language import detect_language
 
 
@@ -124,6 +133,8 @@ _QUESTION_CUES: dict[Intent, re.Pattern[str]] = {
         r"\bsteps?\b|\bprocess\b|\bprocedure\b|\bplaybook\b|\bhandle\b|\bdeal with\b",
         r"どうすれば|どうしたら|どう対応|どう動|どうする|どうしよう|どうやって|どうやる|どうなる",
         r"手順|やり方|流れ|方法|対処|何を?(?:すれば|したら|してあげれば)|何を\S{0,4}ばいい",
+        # 「どう説明すればいい？」「メーターの戻し方」
+        r"どう\S{1,6}(?:すれば|したら|すべき)|(?<=[しきえけみりいちびにぎ])方(?=を|は|が|、|って|\s|$|\?)",
     ),
     Intent.LIST: rx(
         r"\blist\b|\bwhat (?:kinds?|types?|sorts?) of\b|\b(?:which|what)\b[^?.]*\bare there\b",
@@ -149,8 +160,8 @@ _NUMBER_CUE = rx(
 # The question asks what is NOT allowed or possible ("what can't be returned", 「できないもの」).
 _NEGATED = rx(
     r"\b(?:can't|cant|cannot|can not|not allowed|mustn't|must not|shouldn't|should not"
-    r"|never|not (?:be|get)|isn't|aren't|won't)\b",
-    r"できない|(?:ては|では)いけない|だめな|ダメな|禁止|不可|NG",
+    r"|never|not (?:be|get)|isn't|aren't|won't|avoid|not to)\b",
+    r"できない|(?:ては|では)いけない|だめな|ダメな|禁止|不可|NG|避け|言っちゃ(?:ダメ|だめ|いけない)",
 )
 # "who" opening a question or after a preposition, not the relative "a customer who...";
 # "who are our customers" asks about the market, not whom to contact.
@@ -343,54 +354,9 @@ def _is_follow_up(text: str, content_words: int, definition_target: str | None) 
     return content_words == 0 or (anaphora and content_words <= 2)
 
 
-_BEYOND = re.compile(
-    r"\b(?:more than|over|above|greater than|bigger than|larger than|exceed\w*|beyond)\b"
-    r"|より(?:大きい|高い|多い)|を?超え|以上の|上回"
-)
-
-
 def announces_new_topic(text: str) -> bool:
     """ "Different question: …", 「話変わるけど…」: the earlier conversation is not its topic."""
     return bool(_NEW_TOPIC.search(normalise(text)))
-
-
-def asks_beyond(text: str) -> bool:
-    """ "more than that", 「それを超えたら」: the question is about going past an amount."""
-    return bool(_BEYOND.search(text))
-
-
-_EXAMPLES = re.compile(
-    r"\b(?:stor(?:y|ies)|examples?|praise\w*|thanks?|thank-you|kudos|wins?|highlights?)\b"
-    r"|事例|例え|具体例|エピソード|お礼|感謝|褒め|ほめ|称賛|ストーリー|お客さまの声|お客様の声"
-)
-
-
-_WORDING = rx(
-    r"\bwhat (?:do|should|can|shall|would) (?:i|we|you|they) (?:tell|say|write|reply|answer|post"
-    r"|send)\b|\bwhat to (?:tell|say|write|reply|post)\b|\bhow (?:do|should|can) (?:i|we) "
-    r"(?:word|phrase|say|explain|tell)\b",
-    r"\b(?:wording|script|template|holding (?:message|statement|line)|talking points)\b",
-    r"(?:なんて|何て|なんと|何と)(?:言|伝|説明|案内|返|書|お伝え)|どう(?:伝え|説明|案内|言え|言っ|言う"
-    r"|書け|返信|お伝え)|言い方|伝え方|案内文|定型文|文言|例文|トーク|テンプレ|言葉(?:を|で|は)",
-)
-_SEQUENCE = rx(
-    r"\bsteps?\b|\bprocess\b|\bprocedure\b|\b(?:work)?flow\b|\bin what order\b|\bstep by step\b",
-    r"手順|流れ|ステップ|段取り|プロセス|フロー|順番|順序",
-)
-_POINTER_QUESTION = rx(
-    r"\bwhere (?:can|do|does|is|are|would|should)\b.{0,30}\b(?:find|read|see|get|look|kept"
-    r"|live)\b|\bwhich (?:playbook|guide|policy|page|document|doc|article)\b|\blink\b",
-    r"どこに(?:ある|あり|載)|どこで(?:見|読|確認)|どの(?:プレイブック|ガイド|資料|ページ|マニュアル|規程)",
-)
-
-
-# Staff say "a 12k lamp", "70k of goodwill": in a question, thousands are money.
-_THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,4}(?:\.\d)?)\s?k\b")
-
-
-def _thousands(text: str) -> int | None:
-    match = _THOUSANDS.search(text)
-    return round(float(match.group(1)) * 1_000) if match else None
 
 
 def analyse(question: str) -> QuestionAnalysis:
@@ -398,7 +364,7 @@ def analyse(question: str) -> QuestionAnalysis:
     text = normalise(question)
     language = detect_language(question)
     amount_match = MONEY.search(text)
-    amount = money_value(amount_match) if amount_match else _thousands(text)
+    amount = money_value(amount_match) if amount_match else thousands_value(text)
     intents = _intents(text, language, amount)
     role, stated = question_role(text)
     content_words = len(_content_tokens(text))
@@ -412,13 +378,13 @@ def analyse(question: str) -> QuestionAnalysis:
         amount=amount,
         follow_up_cues=_is_follow_up(text, content_words, target),
         content_words=content_words,
-        beyond_amount=amount is not None and bool(_BEYOND.search(text)),
-        beyond=bool(_BEYOND.search(text)),
-        wants_examples=bool(_EXAMPLES.search(text)),
+        beyond_amount=amount is not None and asks_beyond(text),
+        beyond=asks_beyond(text),
+        wants_examples=bool(EXAMPLES.search(text)),
         negated=bool(_NEGATED.search(text)),
         wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),
         defines=None if target in _ANAPHORA_WORDS else target,
-        wants_wording=bool(_WORDING.search(text)),
-        wants_pointer=bool(_POINTER_QUESTION.search(text)),
-        wants_sequence=bool(_SEQUENCE.search(text)),
+        wants_wording=bool(WORDING.search(text)),
+        wants_pointer=bool(POINTER.search(text)),
+        wants_sequence=bool(SEQUENCE.search(text)),
     )

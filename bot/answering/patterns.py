@@ -55,6 +55,15 @@ def money_value(match: re.Match[str]) -> int:
     return round(value)
 
 
+# Staff say "a 12k lamp", "70k of goodwill": in a question, thousands are money.
+_THOUSANDS = re.compile(r"(?<![\w.,])(\d{1,4}(?:\.\d)?)\s?k\b")
+
+
+def thousands_value(text: str) -> int | None:
+    match = _THOUSANDS.search(text)
+    return round(float(match.group(1)) * 1_000) if match else None
+
+
 # A yen amount is a limit when a limit word stands right before or after it.
 LIMIT_BEFORE = re.compile(
     r"(?:\b(?:up to|no more than|not more than|maximum of|max(?:imum)?|at most|limit of|"

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.language import detect_language
-from ingest.models import Document, DocumentMeta, LoadError
+from ingest.models import DocType, Document, DocumentMeta, LoadError
 
 
 class Parsed(BaseModel):
@@ -83,6 +83,8 @@ def load_document(path: Path, root: Path) -> Document:
         raise LoadError("document has no text")
     meta = parsed.meta
     title = _first_text(meta.title, parsed.title, first_heading(text)) or readable_stem(path)
+    if meta.type is DocType.other:
+        meta = meta.model_copy(update={"type": guess_type(relative, title)})
     language = _normalise_language(meta.language) or detect_language(text)
     return Document(
         path=relative,
@@ -92,6 +94,31 @@ def load_document(path: Path, root: Path) -> Document:
         language=language,
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
+
+
+# A file with no front matter says what it is in its path or title: customer stories are
+# examples, not rules, and the composer weighs them so (`bot.answering.compose`).
+_TYPE_WORDS: tuple[tuple[DocType, re.Pattern[str]], ...] = (
+    (
+        DocType.highlight,
+        re.compile(
+            r"feedback|highlight|testimonial|praise|kudos|shout-?outs?|voices?\b|customer stor"
+            r"|お客さまの声|お客様の声|感謝の声|お礼の声|称賛",
+            re.IGNORECASE,
+        ),
+    ),
+    (DocType.playbook, re.compile(r"playbook|プレイブック", re.IGNORECASE)),
+    (DocType.faq, re.compile(r"\bfaq\b|よくある(?:ご)?質問", re.IGNORECASE)),
+    (DocType.policy, re.compile(r"polic(?:y|ies)|規程|規定|ポリシー", re.IGNORECASE)),
+)
+
+
+def guess_type(relative: str, title: str) -> DocType:
+    """The kind of document a file without front matter is, from its path and title."""
+    for doc_type, pattern in _TYPE_WORDS:
+        if pattern.search(relative) or pattern.search(title):
+            return doc_type
+    return DocType.other
 
 
 _ATX_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")

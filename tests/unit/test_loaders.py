@@ -152,7 +152,8 @@ def test_markdown_without_front_matter_uses_h1_and_detects_japanese(tmp_path: Pa
     doc = load_document(write(tmp_path, "返品.md", text), tmp_path)
     assert doc.title == "返品ポリシー"
     assert doc.language == "ja"
-    assert doc.meta == DocumentMeta()
+    # No front matter: the title says what kind of document it is.
+    assert doc.meta == DocumentMeta(type=DocType.policy)
     assert "\r" not in doc.text
 
 
