@@ -61,6 +61,11 @@ SIGNUP_BUTTONS = words_of(
     "購読|購読する|送信",
 )
 
+_DATE = (
+    r"(\d{1,2}(st|nd|rd|th)? [a-z]{3,9},? \d{4}|[a-z]{3,9} \d{1,2}(st|nd|rd|th)?,? \d{4}"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
+_DATE_JA = r"(\d{4}年\s*\d{1,2}月\s*\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -76,6 +81,12 @@ BOILERPLATE = [
         r"powered by \S+( \S+){0,2}(?<![.!?。])",
         r"(previous|next) (article|page|post)|(前|次)の(記事|ページ)(へ)?",
         r"(follow us|フォローする|フォローしてください)( on)?\s*[:：]?",
+        # A page's date line, with what sits beside it ("· Billing Operations", "| 5 min
+        # read"): when the page was edited is not what staff ask it.
+        rf".{{0,60}}\b(last )?(updated|modified|reviewed|revised|published|posted)( on)?"
+        rf"( by [^|·]{{1,40}})?\s*[:：]?\s*{_DATE}.{{0,100}}",
+        rf".{{0,40}}(最終)?(更新|改訂|公開|掲載)日?\s*[:：]?\s*{_DATE_JA}.{{0,60}}",
+        r"\d{1,2} min(ute)?s? read",
     )
 ]
 HELPFUL = re.compile(

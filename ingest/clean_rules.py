@@ -149,8 +149,18 @@ def _is_breadcrumb(line: str) -> bool:
 
 
 def drop_menu_lines(lines: list[str]) -> list[str]:
-    """'Sign in / Register', 'Share on Facebook | Tweet', 'Home | Products | About us'."""
-    return [line for line in lines if not _is_menu_line(line)]
+    """'Sign in / Register', 'Share on Facebook | Tweet', 'Home | Products | About us', and
+    a menu with the site's name set apart by wide spaces ('Menu | Sign in      Our Hub')."""
+    return [line for line in lines if not (_is_menu_line(line) or _menu_beside_name(line))]
+
+
+def _menu_beside_name(line: str) -> bool:
+    parts = [p for p in re.split(r"\s{3,}", line.strip()) if p]
+    return (
+        len(parts) > 1
+        and any(_is_menu_line(p) for p in parts)
+        and all(_is_menu_line(p) or (words(p) <= 3 and not TERMINAL.search(p)) for p in parts)
+    )
 
 
 def _is_menu_line(line: str) -> bool:

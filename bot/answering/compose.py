@@ -326,7 +326,12 @@ class Scorer:
         # The section's own heading (not its parents: "Stores", "Common situations" are
         # categories) speaks for its sentences: they need not repeat its words.
         own_heading = ref.section.heading.rpartition(" > ")[2]
-        overlap = self.unit_overlap(unit, own_heading)
+        context = own_heading
+        if self.analysis.intents & {Intent.LIST, Intent.STEPS}:
+            # The document's title speaks for its parts when a set is asked for: "what are
+            # our principles?" is answered by "Our CX principles" > "The Brightline Five".
+            context = f"{ref.hit.chunk.title}\n{own_heading}"
+        overlap = self.unit_overlap(unit, context)
         role = self.role_bonus(unit, ref)
         short = 0.1 if len(unit.text()) < 15 else 0.0
         # A heading that names the question ("What you can decide alone") vouches for the

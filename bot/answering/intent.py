@@ -102,6 +102,9 @@ _QUESTION_CUES: dict[Intent, re.Pattern[str]] = {
         r"\bwhat(?:'s|s| is| are)? (?:the |our |my )?(?:[\w-]+ )?"
         r"(?:price|cost|fee|rate|discount)\b",
         r"いくら|上限|何円|何万|金額|何%|何パーセント|値段|料金|費用|予算",
+        # "do we charge her anything", "is there a fee", "does it cost anything"
+        r"\bcharge (?:her|him|them|the customer|anything|extra|a fee)\b"
+        r"|\bis there a (?:fee|charge|cost)\b|\bcost (?:anything|extra)\b",
         r"(?:どこ|どれくらい|どのくらい)まで(?=.*(?:返金|クレジット|補償|値引|割引|クーポン|お詫び"
         r"|再発?送|円|¥|出せ))",
     ),
@@ -142,8 +145,8 @@ _QUESTION_CUES: dict[Intent, re.Pattern[str]] = {
         rf"\bwhat are (?:the |our |all )?(?:\S+ ){{0,3}}?(?:{_LIST_NOUNS})\b",
         rf"\b(?:two|three|four|five|six|seven|\d+) (?:{_LIST_NOUNS})\b",
         # "what items can't be returned", "which products are…": the set of them is asked.
-        r"^(?:so |and |ok )?(?:what|which) [a-z]{3,}s (?:can|can't|cannot|are|aren't|must|should"
-        r"|need|have to)\b",
+        r"^(?:so |and |ok )?(?:what|which) (?:[a-z]+ )?[a-z]{3,}s (?:can|can't|cannot|are|aren't"
+        r"|must|should|need|have to|do|does)\b",
         r"何がある|何があります|なにがある|一覧|いくつ|何種類|何個|何項目|どんな\S{0,3}が(?:ある|あります)",
         r"(?<!\d)[0-9一二三四五六七八九十]つの|全部|すべて|挙げて|リスト|種類",
     ),

@@ -204,17 +204,29 @@ _UP_TO_BEFORE = re.compile(r"\b(?:up to|and up to|to)\s*$")
 _UP_TO_AFTER = re.compile(r"^\s*(?:まで|以下)")
 
 
+_ROW_START = re.compile(r"(?:^|\n)\s*(?:up to\s*)?$")
+_RANGE_BETWEEN = re.compile(r"^\s*(?:to|and|-|–|—|~|〜|～|から)\s*$")
+
+
 def covers_amount(text: str, amount: int) -> bool:
     """Whether the passage's rule is for this amount: a range that holds it ("over ¥10,000
-    and up to ¥50,000", 「¥10,000を超え¥50,000まで」) or an open one above ("Over ¥50,000")."""
+    and up to ¥50,000", 「¥10,000を超え¥50,000まで」, "$25.01 to $150", 「5,001円～3万円」),
+    one up to a limit ("Up to $25") or an open one above ("Over ¥50,000")."""
     folded = normalise(text.replace("*", ""))
     low: int | None = None
+    previous: re.Match[str] | None = None
     for match in MONEY.finditer(folded):
         value = money_value(match)
         before = folded[max(0, match.start() - 16) : match.start()]
         after = folded[match.end() :]
+        if previous is not None and _RANGE_BETWEEN.match(folded[previous.end() : match.start()]):
+            return money_value(previous) <= amount <= value
         if _BEYOND_BEFORE.search(before) or _BEYOND_AFTER.match(after):
             low = value
-        elif low is not None and (_UP_TO_BEFORE.search(before) or _UP_TO_AFTER.match(after)):
-            return low < amount <= value
+        elif _UP_TO_BEFORE.search(before) or _UP_TO_AFTER.match(after):
+            if low is not None:
+                return low < amount <= value
+            if _ROW_START.search(folded[: match.start()]):
+                return amount <= value  # a row for amounts up to a limit: "Up to $25: …"
+        previous = match
     return low is not None and amount > low

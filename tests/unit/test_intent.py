@@ -625,6 +625,14 @@ def test_also_before_a_whole_question_adds_a_topic() -> None:
         ("Over ¥50,000: the CX lead, Aiko Tanaka.", 70_000, True),
         ("Over ¥50,000: the CX lead, Aiko Tanaka.", 20_000, False),
         ("Store staff may refund up to ¥5,000 per case.", 3_000, False),
+        # Rows of an approval table in any currency, and ranges written "A to B" / 「A～B」.
+        ("Up to $25: Any advisor or shop colleague", 20, True),
+        ("Up to $25: Any advisor or shop colleague", 200, False),
+        ("$150.01 to $500: CX Manager; How: Helix approval request", 200, True),
+        ("$150.01 to $500: CX Manager; How: Helix approval request", 600, False),
+        ("5,001円～3万円: 課長", 20_000, True),
+        ("5,000円以下: 担当者本人", 3_000, True),
+        ("5,000円以下: 担当者本人", 20_000, False),
     ],
 )
 def test_covers_amount(text: str, amount: int, covered: bool) -> None:
