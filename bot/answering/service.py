@@ -37,7 +37,7 @@ from bot.answering.prompts import message
 from bot.answering.stream import AnswerStream
 from bot.answering.substance import unknown_terms
 from ingest.audience import Audience
-from ingest.embeddings import Embedder, cosine_range
+from ingest.embeddings import Embedder, cosine_range, vouching_cosine
 from ingest.language import detect_language
 from ingest.models import Hit
 from ingest.search import Mode, is_for_role
@@ -100,6 +100,10 @@ class AnswerOptions:
     # the embedding model's own range (`ingest.embeddings.cosine_range`).
     dense_floor: float | None = None
     dense_ceiling: float | None = None
+    # Per language, a cosine that vouches for an answer on its own when the passage shares
+    # some of the question's words (`ingest.embeddings.vouching_cosine`); None: the model's.
+    vouching_cosine: dict[str, float] | None = None
+    vouching_coverage: float = 0.2
     # Where only BM25 can vouch (languages the embedding model does not know), the share of
     # the question's terms one passage must contain for full confidence.
     lexical_full_coverage: float = 0.72
@@ -109,12 +113,16 @@ class AnswerOptions:
     settling_quote_score: float = 1.0
 
 
-def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptions) -> float:
+def confidence(
+    hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptions, language: str = "en"
+) -> float:
     """How sure retrieval is that the knowledge answers the question, in [0, 1].
 
     Lexical evidence is the share of the question's (IDF-weighted) terms found in one passage;
     dense evidence is the best cosine similarity, rescaled, and only counts in languages the
-    embedding model understands.
+    embedding model understands. A cosine at the model's vouching level for the language,
+    with some of the question's words in the passage, is enough to answer: a long question
+    told as a story shares few words with the rule that answers it.
     """
     if not hits:
         return 0.0
@@ -125,7 +133,11 @@ def confidence(hits: Sequence[Hit], *, dense_trusted: bool, options: AnswerOptio
     floor, ceiling = options.dense_floor or 0.0, options.dense_ceiling or 1.0
     dense = min(max((best_cosine - floor) / (ceiling - floor), 0.0), 1.0)
     # Either side alone can vouch (discounted), and agreement between them counts most.
-    return max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
+    sure = max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
+    vouching = (options.vouching_cosine or {}).get(language)
+    if vouching is not None and best_cosine >= vouching and lexical >= options.vouching_coverage:
+        sure = max(sure, options.min_confidence)
+    return sure
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,8 @@ class AnsweringService:
         self.chat = chat
         self._compute = compute or compute_limiter()
         options = options or AnswerOptions()
+        if options.vouching_cosine is None:
+            options = replace(options, vouching_cosine=vouching_cosine(index.embedder.name))
         if options.dense_floor is None or options.dense_ceiling is None:
             floor, ceiling = cosine_range(index.embedder.name)
             options = replace(
@@ -294,7 +308,7 @@ class AnsweringService:
                 )
                 degraded = True
         trusted = self.index.trusts_language(language) and not degraded
-        sure = confidence(hits[:k], dense_trusted=trusted, options=self.options)
+        sure = confidence(hits[:k], dense_trusted=trusted, options=self.options, language=language)
         return Retrieval(reading, hits, sure, degraded, role, audience)
 
     def _compose(
