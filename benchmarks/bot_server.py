@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.answering.service import AnsweringService, AnswerOptions
+from bot.answering.confidence import AnswerOptions
+from bot.answering.service import AnsweringService
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server
 from bot.store import Store

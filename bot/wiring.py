@@ -7,7 +7,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.answering.chat_model import ChatModel, LangChainChatModel
-from bot.answering.service import AnsweringService, AnswerOptions
+from bot.answering.confidence import AnswerOptions
+from bot.answering.service import AnsweringService
 from bot.settings import Settings
 from ingest.bundled_e5 import BUNDLED_E5, BundledE5Embedder
 from ingest.embeddings import Embedder, EmbeddingModelError, create_embedder

@@ -27,7 +27,8 @@ from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.answering.chat_model import ChatModel
-from bot.answering.service import AnsweringService, AnswerOptions
+from bot.answering.confidence import AnswerOptions
+from bot.answering.service import AnsweringService
 from bot.kudos.service import RETRY_DELAYS
 from bot.settings import Settings
 from bot.slack.app import build_app

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.confidence import AnswerOptions
 from bot.answering.models import Turn
-from bot.answering.service import AnsweringService, AnswerOptions
+from bot.answering.service import AnsweringService
 from ingest.index import KnowledgeIndex
 from tests.conftest import CountingEmbedder, make_index
 

@@ -21,7 +21,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answering.service import AnsweringService, AnswerOptions
+from bot.answering.confidence import AnswerOptions
+from bot.answering.service import AnsweringService
 from bot.slack.blocks import answer_blocks, answer_text
 from ingest.audience import key, parse, visible
 from ingest.index import KnowledgeIndex

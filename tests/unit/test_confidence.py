@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.service import AnswerOptions, confidence
+from bot.answering.confidence import AnswerOptions, confidence
 from ingest.embeddings import vouching_cosine
 from ingest.models import Hit
 from tests.fakes import chunk
