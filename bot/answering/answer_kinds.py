@@ -31,6 +31,14 @@ POINTER = rx(
     r"どこに(?:ある|あり|載)|どこで(?:見|読|確認)|どの(?:プレイブック|ガイド|資料|ページ|マニュアル|規程)",
 )
 
+# Asks what something costs or how much money ("how much is the fee", 「年会費っていくら？」): an
+# answer without a figure of money does not answer it.
+PRICE = rx(
+    r"\bhow much\b(?!\s+(?:time|longer|later|earlier|notice|of)\b)|\bwhat(?:'s|s| is| does)"
+    r"(?: the| it| a| an)? (?:\w+ ){0,3}(?:cost|price|fee|charge)s?\b|\bcosts?\b",
+    r"いくら|何円|金額は|値段は|費用は",
+)
+
 _BEYOND = re.compile(
     r"\b(?:more than|over|above|greater than|bigger than|larger than|exceed\w*|beyond)\b"
     r"|より(?:大きい|高い|多い)|を?超え|以上の|上回"

@@ -24,6 +24,9 @@ class AnswerOptions:
     # some of the question's words (`ingest.embeddings.vouching_cosine`); None: the model's.
     vouching_cosine: dict[str, float] | None = None
     vouching_coverage: float = 0.2
+    # What a vouching cosine is worth: the default bar, so a stricter CX_MIN_CONFIDENCE
+    # still holds.
+    vouched_confidence: float = 0.5
     # Where only BM25 can vouch (languages the embedding model does not know), the share of
     # the question's terms one passage must contain for full confidence.
     lexical_full_coverage: float = 0.72
@@ -56,5 +59,5 @@ def confidence(
     sure = max(0.5 * lexical + 0.5 * dense, 0.9 * dense, 0.9 * lexical)
     vouching = (options.vouching_cosine or {}).get(language)
     if vouching is not None and best_cosine >= vouching and lexical >= options.vouching_coverage:
-        sure = max(sure, options.min_confidence)
+        sure = max(sure, options.vouched_confidence)
     return sure

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.answering.answer_kinds import EXAMPLES, POINTER, SEQUENCE, WORDING, asks_beyond
+from bot.answering.answer_kinds import EXAMPLES, POINTER, PRICE, SEQUENCE, WORDING, asks_beyond
 from bot.answering.asker import question_role
 from bot.answering.patterns import (
     MONEY,
@@ -77,6 +77,8 @@ class QuestionAnalysis:
     wants_wording: bool = False
     # Asks where a document is ("where do I find the playbooks?"): a pointer is the answer.
     wants_pointer: bool = False
+    # Asks what something costs (`answer_kinds.PRICE`).
+    asks_price: bool = False
     # Names the sequence itself ("what's the process", 「手順」「流れ」), not just "how do I".
     wants_sequence: bool = False
 
@@ -390,4 +392,5 @@ def analyse(question: str) -> QuestionAnalysis:
         wants_wording=bool(WORDING.search(text)),
         wants_pointer=bool(POINTER.search(text)),
         wants_sequence=bool(SEQUENCE.search(text)),
+        asks_price=Intent.AMOUNT in intents and bool(PRICE.search(text)),
     )

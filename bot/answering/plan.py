@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Protocol
 from bot.answering.compose import Composition, Scorer, SectionRef, compose
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.models import Answer, Source
-from bot.answering.passages import limit_amount, permission_polarity, speaks_beyond
+from bot.answering.passages import (
+    limit_amount,
+    passage_features,
+    permission_polarity,
+    speaks_beyond,
+)
 from bot.answering.prompts import message
 from bot.answering.quotes import render_unit
 from bot.answering.roles import role_label
@@ -189,7 +194,9 @@ def plan_answer(
     composition = compose(refs, scorer)
     if not composition.units:
         return None
-    if not found.reading.follow_up and _off_topic(index, question, own, composition):
+    if not found.reading.follow_up and (
+        _off_topic(index, question, own, composition) or _no_figure(analysis, composition)
+    ):
         return None
     return Plan(composition, analysis, found.role, other_language, _lead(analysis, composition))
 
@@ -208,6 +215,14 @@ def _off_topic(index: Knowledge, question: str, terms: list[str], composition: C
         idf=index.idf,
         says_otherwise=lambda term, present: index.says_otherwise(term, terms, present),
         generic_share=STORY_GENERIC_SHARE if stories else GENERIC_SHARE,
+    )
+
+
+def _no_figure(analysis: QuestionAnalysis, composition: Composition) -> bool:
+    """ "How much is the annual fee?" answered by a passage that names the fee but no sum:
+    the knowledge does not say what it costs."""
+    return analysis.asks_price and not any(
+        Intent.AMOUNT in passage_features(u.text()) for u in composition.units
     )
 
 

@@ -220,3 +220,21 @@ def test_just_under_the_bar_a_close_quote_answers_unless_a_word_is_unknown(
     assert not service(index, min_confidence=unsure + 0.02).answer(unknown).answered
     # Far under the bar, nothing is quoted however close.
     assert not service(index, min_confidence=sure + 0.2).answer(question).answered
+
+
+def test_a_price_question_answered_by_no_figure_is_declined(
+    tmp_path: Path, embedder: CountingEmbedder
+) -> None:
+    folder = tmp_path / "knowledge" / "en"
+    folder.mkdir(parents=True)
+    (folder / "membership.md").write_text(
+        "# Membership\n\n## Annual fee\n"
+        "Members pay an annual fee and get free delivery on every order.\n",
+        encoding="utf-8",
+    )
+    idx = make_index(tmp_path / "data", embedder)
+    idx.sync_folder(tmp_path / "knowledge")
+    # With no confidence bar at all, only the figure rule can decline.
+    loose = service(idx, min_confidence=0.0)
+    assert loose.answer("What do members get with the annual fee?").answered
+    assert not loose.answer("How much is the annual membership fee?").answered

@@ -3,6 +3,8 @@ cosine that vouches for a long, casual English question on its own."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answering.confidence import AnswerOptions, confidence
@@ -25,6 +27,9 @@ def test_a_close_meaning_with_some_shared_words_vouches_in_english() -> None:
     found = hits(coverage=0.44, dense=0.866)
     assert confidence(found, dense_trusted=True, options=OPTIONS, language="en") == 0.5
     assert confidence(found, dense_trusted=True, options=OPTIONS, language="ja") < 0.5
+    # A stricter bar than the default still holds: vouching is worth the default bar only.
+    strict = replace(OPTIONS, min_confidence=0.7)
+    assert confidence(found, dense_trusted=True, options=strict, language="en") < 0.7
 
 
 @pytest.mark.parametrize(

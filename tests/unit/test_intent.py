@@ -485,6 +485,21 @@ def test_a_wh_question_asks_for_a_fact_not_a_yes_or_no(question: str, wh: bool) 
     assert analyse(question).wh_question is wh
 
 
+@pytest.mark.parametrize(
+    ("question", "price"),
+    [
+        ("how much does a replacement sim cost the customer", True),
+        ("日の出メンバーズって年会費いくら？", True),
+        ("whats the fee for a late payment", True),
+        ("how much notice do we give before a visit", False),
+        ("料金の件で電話してたら「ガス臭い」って言われた。折り返しでいい？", False),
+        ("whats the nps target", False),
+    ],
+)
+def test_a_question_asking_what_something_costs(question: str, price: bool) -> None:
+    assert analyse(question).asks_price is price
+
+
 def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
     assert Intent.CONTACT in passage_features("Call the hotline on 0120-555-019 at any hour.")
     assert Intent.CONTACT in passage_features("Call 03-1234-5678 or mail cx@hinode.example.")
