@@ -66,6 +66,8 @@ _DATE = (
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 )
 _DATE_JA = r"(\d{4}年\s*\d{1,2}月\s*\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+# A rule drawn with characters ("━━━━", "-----", "＝＝＝") between parts of a page.
+RULE_LINE = re.compile(r"[-=_*~━─═＝—–・·]{3,}")
 BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
     for p in (

@@ -28,6 +28,7 @@ from ingest.clean_patterns import (
     NOT_COLON_HEADINGS,
     QA,
     RELATED,
+    RULE_LINE,
     SEPARATORS,
     SHARE_PREFIX,
     SIGNUP_BUTTONS,
@@ -76,6 +77,18 @@ def convert_setext_headings(lines: list[str]) -> list[str]:
 def drop_boilerplate_lines(lines: list[str]) -> list[str]:
     """Skip links, back-to-top, copyright footers: phrases that are never content."""
     return [line for line in lines if not any(p.fullmatch(line.strip()) for p in BOILERPLATE)]
+
+
+def drop_rule_lines(lines: list[str]) -> list[str]:
+    """A drawn rule between parts of a page, unless it underlines a title (a heading the
+    setext rule reads)."""
+    out: list[str] = []
+    for line in lines:
+        before = out[-1].strip() if out else ""
+        if RULE_LINE.fullmatch(line.strip()) and (not before or TERMINAL.search(before)):
+            continue
+        out.append(line)
+    return out
 
 
 def drop_feedback_prompts(lines: list[str]) -> list[str]:
@@ -286,6 +299,7 @@ def _is_colon_heading(line: str, after: str) -> bool:
 RULES: tuple[Rule, ...] = (
     convert_setext_headings,
     drop_boilerplate_lines,
+    drop_rule_lines,
     drop_feedback_prompts,
     drop_cookie_notices,
     drop_newsletter_signups,

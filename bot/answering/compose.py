@@ -17,6 +17,7 @@ from functools import lru_cache
 from bot.answering.intent import Intent, QuestionAnalysis
 from bot.answering.passages import (
     covers_amount,
+    defines_term,
     gives_wording,
     passage_features,
     permission_polarity,
@@ -110,19 +111,6 @@ def _mentions(text: str, words: Sequence[str]) -> bool:
     return False
 
 
-def _defines(text: str, term: str) -> bool:
-    """Whether a line defines the term: "**SEV1**: …", "SEV1 means …", 「SEV1とは…」."""
-    folded = plain_inline(text).casefold()
-    term = term.casefold()
-    for line in folded.splitlines():
-        line = line.strip(" •*")
-        if line.startswith(term):
-            rest = line[len(term) :].lstrip(" *)）」")
-            if rest.startswith((":", "：", "とは", "means", "is when", "=")):
-                return True
-    return False
-
-
 def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> list[Unit]:
     """Every candidate unit of a section."""
     units: list[Unit] = []
@@ -136,8 +124,11 @@ def units_of(ref_index: int, ref: SectionRef, analysis: QuestionAnalysis) -> lis
             block = block.model_copy(update={"lead": ref.section.heading.rpartition(" > ")[2]})
         if block.kind in ("paragraph", "quote"):
             kind = "sentences" if block.kind == "paragraph" else "quote"
+            # A title line just above ("Contact centre: Sato Misaki") labels the text.
+            label = ref.section.blocks[b - 1] if b else None
+            lead = label.lines[0] if label is not None and label.kind == "heading" else ""
             units.extend(
-                Unit(ref=ref_index, block=b, kind=kind, lines=(s,), first=i)
+                Unit(ref=ref_index, block=b, kind=kind, lines=(s,), lead=lead, first=i)
                 for i, s in enumerate(block.lines)
             )
         elif block.kind == "list":
@@ -275,7 +266,7 @@ class Scorer:
             bonus += 0.2
         if Intent.DEFINITION in intents and Intent.DEFINITION in features:
             bonus += 0.15
-        if self.analysis.defines and _defines(text, self.analysis.defines):
+        if self.analysis.defines and defines_term(text, self.analysis.defines):
             bonus += 0.3  # "SEV1: checkout is down…" is what SEV1 means
         return bonus
 

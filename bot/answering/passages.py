@@ -18,6 +18,7 @@ from bot.answering.patterns import (
     normalise,
     rx,
 )
+from ingest.structure import plain_inline
 
 # Passages ---------------------------------------------------------------------------------
 
@@ -43,6 +44,9 @@ _CONTACT_PASSAGE = rx(
     r"|guide owner|(?:your|the|a) manager)\b|\b(?:escalate|hand) (?:it )?(?:over )?to\b",
     r"チームリーダー|シフトリーダー|スーパーバイザー|cxリード|責任者|上長|上司|店長|マネージャー",
     r"担当者|オンコール|物流デスク|窓口|広報|法務|プライバシーチーム|リーダー",
+    # Job titles that approve or take a case over: 課長, 部長, 室長, "CX Manager", "Head of…".
+    r"課長|部長|室長|係長|所長|支店長|主任|役員|決裁者|承認者",
+    r"\b(?:manager|head of [a-z]+|director|supervisor|team leader)s?\b",
     # Knowledge from other companies names its own desks: "the Privacy Office", "Billing
     # team", 「お客さま相談室」「個人情報保護窓口」, an extension number.
     r"\b(?:privacy|security|legal|billing|complaints?|escalations?|support|care|help|service"
@@ -230,3 +234,16 @@ def covers_amount(text: str, amount: int) -> bool:
                 return amount <= value  # a row for amounts up to a limit: "Up to $25: …"
         previous = match
     return low is not None and amount > low
+
+
+def defines_term(text: str, term: str) -> bool:
+    """Whether a line defines the term: "**SEV1**: …", "SEV1 means …", 「SEV1とは…」."""
+    folded = plain_inline(text).casefold()
+    term = term.casefold()
+    for line in folded.splitlines():
+        line = line.strip(" •*")
+        if line.startswith(term):
+            rest = line[len(term) :].lstrip(" *)）」")
+            if rest.startswith((":", "：", "とは", "means", "is when", "=")):
+                return True
+    return False

@@ -214,7 +214,7 @@ def render_unit(unit: Unit, marker: str) -> list[str]:
         text = ""
         for sentence in unit.lines:
             text = join_lines(text, plain_inline(sentence))
-        return [f"{text} {marker}"]
+        return [plain_inline(unit.lead), f"{text} {marker}"] if unit.lead else [f"{text} {marker}"]
     items = [_bullet(plain_inline(line), unit.ordered, n) for n, line in enumerate(unit.lines)]
     if len(items) == 1 and not unit.lead:
         return [f"{plain_inline(unit.lines[0])} {marker}"]

@@ -245,7 +245,7 @@ def test_cookie_banner_with_buttons_on_the_same_line() -> None:
         ("Note:\nKeep the receipt.", "Note:\nKeep the receipt."),  # a label, not a heading
         ("Call them back:\n", "Call them back:"),  # nothing follows
         ("We said\nTHE END\nmore", "We said\nTHE END\nmore"),  # inside a paragraph
-        ("Sentence one.\n-----", "Sentence one.\n-----"),  # a rule, not a heading
+        ("Sentence one.\n-----", "Sentence one."),  # a rule, not a heading (and dropped)
     ],
 )
 def test_headings_only_when_clearly_headings(text: str, expected: str) -> None:

@@ -207,3 +207,10 @@ def test_front_matter_type_wins_over_the_guess(tmp_path: Path) -> None:
     page = tmp_path / "feedback.md"
     page.write_text("---\ntype: policy\n---\n# Feedback policy\n\nText.\n", encoding="utf-8")
     assert load_document(page, tmp_path).meta.type is DocType.policy
+
+
+def test_drawn_rules_between_parts_go_but_an_underlined_title_stays_a_heading() -> None:
+    text = "「とても助かりました。」\n━━━━━━━━━━\n次のお便りです。\n\nReturns\n=======\n\nKeep it."
+    assert clean_web_text(text) == (
+        "「とても助かりました。」\n次のお便りです。\n\n# Returns\n\nKeep it."
+    )

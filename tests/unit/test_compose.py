@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.answering.compose import Scorer, SectionRef, compose
+from bot.answering.compose import Scorer, SectionRef, compose, units_of
 from bot.answering.conversation import readings, target_role
 from bot.answering.intent import Intent, analyse
 from bot.answering.models import Turn
@@ -368,3 +368,42 @@ def test_about_myself_another_role_s_guide_never_answers_however_close_its_words
     composition = compose([theirs, mine], scorer(question, "store-staff"))
     assert "¥5,000" in composition.units[0].text()
     assert all("¥10,000" not in u.text() for u in composition.units)
+
+
+def test_a_title_line_over_a_paragraph_is_quoted_with_it() -> None:
+    # A plain-text page names the winner on a line of its own above the reason.
+    lines = [
+        "お客さまセンター 佐藤 美咲さん",
+        "選考理由：地震の直後に復帰手順を落ち着いて案内したため。",
+    ]
+    composition = compose([ref(lines)], scorer("2月のスマイル賞って誰だった？"))
+    assert render_unit(composition.units[0], "[1]") == [
+        "お客さまセンター 佐藤 美咲さん",
+        "選考理由：地震の直後に復帰手順を落ち着いて案内したため。 [1]",
+    ]
+
+
+def best_unit(lines: list[str], question: str) -> str:
+    """The first line of the best-scored unit, before it grows into its neighbours."""
+    section, chosen = ref(lines), scorer(question)
+    units = [chosen.score(u, section) for u in units_of(0, section, chosen.analysis)]
+    return max(units, key=lambda u: u.score).lines[0]
+
+
+def test_a_line_that_only_points_elsewhere_loses_to_the_content() -> None:
+    lines = [
+        'Open the matching playbook: "Handling an upset customer".',
+        "",
+        "Give one clear warning before you end an abusive call.",
+    ]
+    best = best_unit(lines, "customer is abusive on the phone, what do i do")
+    assert best.startswith("Give one clear warning")
+
+
+def test_words_to_say_are_preferred_when_asked_what_to_tell_customers() -> None:
+    lines = [
+        "When the app is down, customers will call the support centre and tell the stores.",
+        "",
+        'Say: "We know the app is down and our engineers are working on it right now."',
+    ]
+    assert best_unit(lines, "the app is down, what do we tell customers?").startswith("Say:")

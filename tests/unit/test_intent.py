@@ -516,6 +516,8 @@ def test_a_phone_number_or_an_email_is_a_way_to_reach_someone() -> None:
         ("お客さま相談室に連絡します。", True),
         ("個人情報保護窓口（内線1234）へ報告してください。", True),
         ("Our team works hard every day.", False),
+        ("5,001円～3万円: 決裁者: 課長", True),
+        ("$150.01 to $500: CX Manager", True),
         ("一部のお客さまは店頭で受け取ります。", False),
     ],
 )
