@@ -402,7 +402,7 @@ def test_a_line_that_only_points_elsewhere_loses_to_the_content() -> None:
 
 def test_words_to_say_are_preferred_when_asked_what_to_tell_customers() -> None:
     lines = [
-        "When the app is down, customers cannot order, pay or track a delivery.",
+        "When the app is down, orders and payments stop.",
         "",
         'Say: "We know the app is down and our engineers are working on it right now."',
     ]
