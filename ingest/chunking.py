@@ -24,7 +24,7 @@ from ingest.structure import (
 )
 
 #: Bump when chunking changes, so every chunk id changes and the index re-embeds.
-CHUNKER_VERSION = "10"
+CHUNKER_VERSION = "11"
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.clean_layout import promote_page_title
 from ingest.clean_rules import RULES
 
 __all__ = ["clean_web_text"]
@@ -26,7 +27,8 @@ def clean_web_text(text: str) -> str:
         if cleaned == current:
             break
         current = cleaned
-    return current
+    # Once the page is clean, its first title is the page's title (a no-op when it has one).
+    return _collapse(promote_page_title(current.split("\n")))
 
 
 # --- normalising -----------------------------------------------------------------------------

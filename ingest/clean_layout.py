@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ingest.clean_patterns import HEADING, LIST_ITEM
+from ingest.clean_patterns import HEADING, LIST_ITEM, words
 
 # A cell boundary: a tab, two or more spaces, or a space between Japanese characters
 # (Japanese prose has none; a full-width space there was typed to line columns up).
@@ -279,3 +279,36 @@ def convert_symbol_lines(lines: list[str]) -> list[str]:
 
 def _is_title(text: str) -> bool:
     return len(text) <= 40 and not re.search(r"[.!?。！？:：、,]$", text)
+
+
+_MIN_PAGE_LINES = 10
+_MIN_TITLE_CHARS = 5  # "対応" left over from a wrapped breadcrumb is no title
+_MAX_TITLE_CHARS = 90
+_H1 = re.compile(r"^#\s+\S")
+_H2 = re.compile(r"^##\s+(\S.*)$")
+
+
+def promote_page_title(lines: list[str]) -> list[str]:
+    """A page with no top heading gets its first title as one: "■お詫び・返金・補償の基準" or
+    "Handling Billing Disputes" at the top names the page (the chunks' title, embedded with
+    every passage), where a file name ("owabi-hosho-kijun") does not. Only whole pages (a
+    snippet's first line is not a title), and a site name over the page's own heading
+    ("Brightline Hub" over "## Complaint handling") is passed over."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < _MIN_PAGE_LINES or any(_H1.match(line) for line in lines):
+        return lines
+    for n, i in enumerate(content[:3]):
+        stripped = lines[i].strip()
+        heading = _H2.match(stripped)
+        if heading:
+            return [*lines[:i], f"# {heading.group(1)}", *lines[i + 1 :]]
+        after = lines[content[n + 1]].strip()
+        if words(stripped) <= 2 and (_H2.match(after) or _is_title(after)):
+            continue  # the site's name over the page's own title
+        if (
+            _MIN_TITLE_CHARS <= len(stripped) <= _MAX_TITLE_CHARS
+            and not re.search(r"[.!?。！？:：、,]$|[|>·]", stripped)
+            and not _is_markdown(stripped)
+        ):
+            return [*lines[:i], f"# {stripped}", *lines[i + 1 :]]
+    return lines

@@ -193,6 +193,8 @@ def _is_menu_line(line: str) -> bool:
     tokens = stripped.casefold().split()
     if len(tokens) > 1 and all(t in SOCIAL or t == "tweet" for t in tokens):
         return True
+    if len(tokens) > 1 and all(key(t) in LABELS for t in tokens):
+        return True  # 「メニュー　検索　ログイン」: labels set apart by (full-width) spaces
     # A bar-separated row of short items, half of them menu labels, is a navigation bar
     # ("Care | Ownership | Speed" is a company's values). Digits suggest a data row, and a
     # leading '|' a Markdown table, so those stay.

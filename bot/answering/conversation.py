@@ -17,6 +17,7 @@ from bot.answering.answer_kinds import asks_beyond
 from bot.answering.intent import Intent, QuestionAnalysis, analyse, announces_new_topic
 from bot.answering.models import Turn
 from bot.answering.passages import limit_amount
+from bot.answering.patterns import MONEY, money_value, normalise
 
 #: A question with this many content words or fewer cannot stand alone in a conversation
 #: ("and then?"); "how much can I refund?" (one) can, so the rest is left to confidence.
@@ -44,6 +45,16 @@ def asks_for_more(text: str) -> bool:
     """ "what else?", "what if it's more than that?", 「それでも納得しなかったら？」: the asker
     wants what the last answer did not say, so repeating it does not answer."""
     return bool(_MORE.search(text))
+
+
+def asks_about_another_amount(text: str, said: Sequence[str]) -> bool:
+    """ "and if it's more like $600?", 「じゃあ5万円だったら？」 after an answer that did not name
+    that sum: the rule for the new amount is wanted, not the last answer again."""
+    amount = analyse(text).amount
+    if amount is None or not said:
+        return False
+    shown = {money_value(m) for m in MONEY.finditer(normalise(said[-1]))}
+    return amount not in shown
 
 
 @dataclass(frozen=True)

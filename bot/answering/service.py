@@ -24,7 +24,13 @@ from bot.answering.chat_model import (
     filter_citations,
 )
 from bot.answering.confidence import AnswerOptions, confidence
-from bot.answering.conversation import Reading, asks_for_more, readings, target_role
+from bot.answering.conversation import (
+    Reading,
+    asks_about_another_amount,
+    asks_for_more,
+    readings,
+    target_role,
+)
 from bot.answering.models import Answer, Turn
 from bot.answering.plan import (
     Knowledge,
@@ -275,13 +281,14 @@ class AnsweringService:
             return None
         with self._compute:
             said = [t.text for t in history if t.role == "assistant"][-1:]
+            wants_new = asks_for_more(question) or asks_about_another_amount(question, said)
             plan = plan_answer(
                 self.index,
                 question,
                 found,
                 language,
-                said=said if found.reading.follow_up or asks_for_more(question) else (),
-                wants_new=asks_for_more(question),
+                said=said if found.reading.follow_up or wants_new else (),
+                wants_new=wants_new,
             )
         if plan is not None and found.confidence < sure:
             settled = plan.composition.units[0].score >= self.options.settling_quote_score
