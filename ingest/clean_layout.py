@@ -253,7 +253,7 @@ def convert_symbol_lines(lines: list[str]) -> list[str]:
             text = line[symbol.end() :].strip()
             mark = symbol.group(2)
             in_list = before.startswith(mark) or after.startswith(mark)
-            if after and _is_title(text) and not in_list:
+            if (after or mark in _MAJOR) and _is_title(text) and not in_list:
                 # ■ titles a section; ◆ ● and the rest title a part of one.
                 out.append(f"{'##' if mark in _MAJOR else '###'} {text}")
             else:
