@@ -264,7 +264,12 @@ class AnsweringService:
                 )
                 degraded = True
         trusted = self.index.trusts_language(language) and not degraded
-        sure = confidence(hits[:k], dense_trusted=trusted, options=self.options, language=language)
+        # A close match vouches for the question's own words only: searched with the earlier
+        # topic, it would vouch for that topic and pull a new question back into it.
+        options = (
+            self.options if not reading.follow_up else replace(self.options, vouching_cosine={})
+        )
+        sure = confidence(hits[:k], dense_trusted=trusted, options=options, language=language)
         return Retrieval(reading, hits, sure, degraded, role, audience)
 
     def _compose(
