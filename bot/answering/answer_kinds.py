@@ -34,9 +34,15 @@ POINTER = rx(
 # Asks what something costs or how much money ("how much is the fee", 「年会費っていくら？」): an
 # answer without a figure of money does not answer it.
 PRICE = rx(
-    r"\bhow much\b(?!\s+(?:time|longer|later|earlier|notice|of)\b)|\bwhat(?:'s|s| is| does)"
-    r"(?: the| it| a| an)? (?:\w+ ){0,3}(?:cost|price|fee|charge)s?\b|\bcosts?\b",
-    r"いくら|何円|金額は|値段は|費用は",
+    r"\bhow much (?:is|are|does|do|will|would)\b(?! (?:i|we|you|they)\b)"
+    r"|\b(?:costs?|prices?|fees?|charges?)\b",
+    r"いくら(?!まで|くらい|ぐらい|位)|何円|費用は|値段は|料金は",
+)
+# ...but not a limit on what one may give ("how much can I refund without asking?",
+# 「上限っていくら？」): that is answered by a rule, which the figure rule must not refuse.
+LIMIT_ASKED = rx(
+    r"\b(?:limit|max(?:imum)?|most|without (?:approval|asking)|w/o|on my own|myself)\b",
+    r"上限|限度|自分の判断|ひとりで|一人で|目安",
 )
 
 _BEYOND = re.compile(
@@ -48,3 +54,8 @@ _BEYOND = re.compile(
 def asks_beyond(text: str) -> bool:
     """ "more than that", 「それを超えたら」: the question is about going past an amount."""
     return bool(_BEYOND.search(text))
+
+
+def asks_price(text: str) -> bool:
+    """What something costs, not a limit on what one may give."""
+    return bool(PRICE.search(text)) and not LIMIT_ASKED.search(text)

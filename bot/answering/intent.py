@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.answering.answer_kinds import EXAMPLES, POINTER, PRICE, SEQUENCE, WORDING, asks_beyond
+from bot.answering import answer_kinds as kinds
 from bot.answering.asker import question_role
 from bot.answering.patterns import (
     MONEY,
@@ -383,14 +383,14 @@ def analyse(question: str) -> QuestionAnalysis:
         amount=amount,
         follow_up_cues=_is_follow_up(text, content_words, target),
         content_words=content_words,
-        beyond_amount=amount is not None and asks_beyond(text),
-        beyond=asks_beyond(text),
-        wants_examples=bool(EXAMPLES.search(text)),
+        beyond_amount=amount is not None and kinds.asks_beyond(text),
+        beyond=kinds.asks_beyond(text),
+        wants_examples=bool(kinds.EXAMPLES.search(text)),
         negated=bool(_NEGATED.search(text)),
         wh_question=bool(_WH_OPENING.search(text) or _WH_JA.search(text)),
         defines=None if target in _ANAPHORA_WORDS else target,
-        wants_wording=bool(WORDING.search(text)),
-        wants_pointer=bool(POINTER.search(text)),
-        wants_sequence=bool(SEQUENCE.search(text)),
-        asks_price=Intent.AMOUNT in intents and bool(PRICE.search(text)),
+        wants_wording=bool(kinds.WORDING.search(text)),
+        wants_pointer=bool(kinds.POINTER.search(text)),
+        wants_sequence=bool(kinds.SEQUENCE.search(text)),
+        asks_price=Intent.AMOUNT in intents and kinds.asks_price(text),
     )

@@ -28,6 +28,7 @@ from ingest.audience import Audience, visible
 from ingest.models import Hit
 from ingest.state import IndexedFile
 from ingest.structure import Block, Section, plain_inline
+from ingest.tokenize import tokenize
 
 if TYPE_CHECKING:
     from bot.answering.service import Retrieval
@@ -195,7 +196,8 @@ def plan_answer(
     if not composition.units:
         return None
     if not found.reading.follow_up and (
-        _off_topic(index, question, own, composition) or _no_figure(analysis, composition)
+        _off_topic(index, question, own, composition)
+        or _no_figure(analysis, composition, _subject(index, own))
     ):
         return None
     return Plan(composition, analysis, found.role, other_language, _lead(analysis, composition))
@@ -218,11 +220,29 @@ def _off_topic(index: Knowledge, question: str, terms: list[str], composition: C
     )
 
 
-def _no_figure(analysis: QuestionAnalysis, composition: Composition) -> bool:
-    """ "How much is the annual fee?" answered by a passage that names the fee but no sum:
-    the knowledge does not say what it costs."""
-    return analysis.asks_price and not any(
-        Intent.AMOUNT in passage_features(u.text()) for u in composition.units
+_SUBJECT_TERMS = 2
+_PRICE_WORDS = frozenset(
+    tokenize("how much cost costs price fee fees charge charged pay いくら 料金 金額 費用 値段")
+)
+
+
+def _subject(index: Knowledge, terms: list[str]) -> set[str]:
+    """The question's most telling words ("termination" in "how much is the early
+    termination fee?"), leaving out the words every price question has."""
+    telling = [t for t in dict.fromkeys(terms) if t not in _PRICE_WORDS]
+    return set(sorted(telling, key=index.idf, reverse=True)[:_SUBJECT_TERMS])
+
+
+def _no_figure(analysis: QuestionAnalysis, composition: Composition, subject: set[str]) -> bool:
+    """ "How much is the annual fee?" answered by a passage that names the fee but no sum, or
+    a sum for something else (the late fee for "the early termination fee"): the knowledge
+    does not say what it costs."""
+    if not analysis.asks_price:
+        return False
+    return not any(
+        Intent.AMOUNT in passage_features(u.text())
+        and (not subject or subject & set(tokenize(u.text())))
+        for u in composition.units
     )
 
 

@@ -229,7 +229,8 @@ def test_a_price_question_answered_by_no_figure_is_declined(
     folder.mkdir(parents=True)
     (folder / "membership.md").write_text(
         "# Membership\n\n## Annual fee\n"
-        "Members pay an annual fee and get free delivery on every order.\n",
+        "Members pay an annual fee and get free delivery on every order.\n\n"
+        "## Late payments\nThe late payment fee is ¥500, added to the next bill.\n",
         encoding="utf-8",
     )
     idx = make_index(tmp_path / "data", embedder)
@@ -238,3 +239,6 @@ def test_a_price_question_answered_by_no_figure_is_declined(
     loose = service(idx, min_confidence=0.0)
     assert loose.answer("What do members get with the annual fee?").answered
     assert not loose.answer("How much is the annual membership fee?").answered
+    # A sum for something else (the late fee) does not answer what another fee costs.
+    assert not loose.answer("How much is the early termination fee?").answered
+    assert "¥500" in loose.answer("How much is the late payment fee?").answer

@@ -494,6 +494,9 @@ def test_a_wh_question_asks_for_a_fact_not_a_yes_or_no(question: str, wh: bool) 
         ("how much notice do we give before a visit", False),
         ("料金の件で電話してたら「ガス臭い」って言われた。折り返しでいい？", False),
         ("whats the nps target", False),
+        # A limit on what one may give is not a price.
+        ("how much can i refund a customer w/o asking anyone", False),
+        ("私がひとりで承認できる金額の上限っていくら？", False),
     ],
 )
 def test_a_question_asking_what_something_costs(question: str, price: bool) -> None:
