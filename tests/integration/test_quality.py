@@ -96,11 +96,12 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_answers_answer_in_both_languages(answers: dict[str, Any]) -> None:
     headline = answers["headline"]
-    # Regression bars a little under what was measured (0.81 en, 0.85 ja, role 0.93 on
-    # 2026-12-03 after the third round of issue 11; the issue's bar is 0.85 in each language).
-    assert headline["fully_correct/en"]["share"] >= 0.78, answers["failures"]
-    assert headline["fully_correct/ja"]["share"] >= 0.80, answers["failures"]
-    assert headline["unanswerable_declined"]["share"] >= 0.55, answers["failures"]
+    # Regression bars a little under what was measured (0.83 en, 0.87 ja, declined 0.67,
+    # role 0.93 on 2026-12-03 after the fourth round of issue 11; the issue's bar is 0.85 in
+    # each language).
+    assert headline["fully_correct/en"]["share"] >= 0.80, answers["failures"]
+    assert headline["fully_correct/ja"]["share"] >= 0.83, answers["failures"]
+    assert headline["unanswerable_declined"]["share"] >= 0.60, answers["failures"]
     assert headline["role_correct"]["share"] >= 0.85, answers["failures"]
 
 
@@ -110,6 +111,48 @@ def test_conversations_follow_up_and_change_topic_cleanly(answers: dict[str, Any
     # The issue asks for none; the second round of issue 11 traded one (1 of 8 on this set,
     # measured 2026-12-03) for +8 points of fully correct answers. Not to grow further.
     assert headline["topic_change_polluted"]["n"] <= 1, answers["failures"]
+
+
+@pytest.fixture(scope="module")
+def web_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Another company's help-centre pages saved as plain text with their clutter (eval/web,
+    written by helpers who never saw the answering code): answers on pages we did not write."""
+    from bot.evaluation.report import evaluate_answers_file
+
+    if servers.current().servers:
+        # Another knowledge folder in the shared server stores would be synced over the
+        # sample knowledge the other tests read; how pages are read does not depend on
+        # where the index lives, so the embedded run measures it.
+        pytest.skip("measured in the embedded run")
+    tmp = tmp_path_factory.mktemp("web")
+    settings = settings_for(tmp).model_copy(
+        update={"knowledge_dir": ROOT / "eval" / "web" / "knowledge"}
+    )
+    return {
+        language: evaluate_answers_file(
+            settings,
+            ROOT / "eval" / "web" / f"answers-{language}.jsonl",
+            limit=None,
+            log=Console(quiet=True),
+        )
+        for language in ("en", "ja")
+    }
+
+
+def test_answers_on_plain_text_web_pages(web_answers: dict[str, dict[str, Any]]) -> None:
+    # Measured 2026-12-03 after the fourth round of issue 11: 0.60 en (0.38 before it read
+    # tables, symbol headings and page titles in plain text), 0.78 ja (0.60); declined 0.75
+    # and 0.92. Bars a little under.
+    en, ja = web_answers["en"]["headline"], web_answers["ja"]["headline"]
+    assert en["fully_correct/en"]["share"] >= 0.55, web_answers["en"]["failures"]
+    assert ja["fully_correct/ja"]["share"] >= 0.72, web_answers["ja"]["failures"]
+    assert en["unanswerable_declined"]["share"] >= 0.65, web_answers["en"]["failures"]
+    assert ja["unanswerable_declined"]["share"] >= 0.80, web_answers["ja"]["failures"]
+    for language in ("en", "ja"):
+        headline = web_answers[language]["headline"]
+        assert headline["fragments"]["n"] == 0, web_answers[language]["failures"]
+        assert headline["residue"]["n"] == 0, web_answers[language]["failures"]
+        assert headline["topic_change_polluted"]["n"] == 0, web_answers[language]["failures"]
 
 
 def test_answers_are_whole_and_free_of_markdown(answers: dict[str, Any]) -> None:
